@@ -7,7 +7,6 @@ import os
 # Set before anything imports Qt, so every test run is offscreen wherever it runs.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -41,9 +40,7 @@ def hostile_text(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(autouse=True)
-def isolated_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own home, config, data and temp folders."""
     home = tmp_path / "home"
     for sub in ("config", "data", "cache", "tmp", "runtime"):
@@ -57,4 +54,4 @@ def isolated_environment(
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(home / "tmp"))
-    yield home
+    return home

@@ -14,7 +14,14 @@ from typing import Any
 
 import sqlcipher3
 
-from .errors import InvalidText, VaultDamaged, VaultError, VaultInUse, VaultWriteError
+from .errors import (
+    InvalidText,
+    VaultClosed,
+    VaultDamaged,
+    VaultError,
+    VaultInUse,
+    VaultWriteError,
+)
 
 Row = Any  # sqlcipher3.Row: indexable by position and by column name
 Params = Sequence[object] | dict[str, object]
@@ -77,8 +84,18 @@ class Database:
     """One keyed SQLCipher connection, used from the thread that opened it."""
 
     def __init__(self, conn: Any) -> None:
-        self._conn: Any = conn
+        self._live: Any = conn
         self._depth = 0
+
+    @property
+    def _conn(self) -> Any:
+        if self._live is None:
+            raise VaultClosed("The vault is locked. Unlock it to continue.")
+        return self._live
+
+    @property
+    def closed(self) -> bool:
+        return self._live is None
 
     @classmethod
     def open(cls, path: Path, key: bytes | bytearray, *, create: bool = False) -> Database:
@@ -182,5 +199,7 @@ class Database:
             raise
 
     def close(self) -> None:
-        with contextlib.suppress(sqlcipher3.Error):
-            self._conn.close()
+        conn, self._live = self._live, None
+        if conn is not None:
+            with contextlib.suppress(sqlcipher3.Error):
+                conn.close()

@@ -1,0 +1,44 @@
+"""The encrypted vault: key slots, SQLCipher database, repositories and search. No Qt."""
+
+from .errors import (
+    InvalidRecoveryCode,
+    InvalidText,
+    KeychainUnavailable,
+    NotFound,
+    VaultClosed,
+    VaultDamaged,
+    VaultError,
+    VaultExists,
+    VaultInUse,
+    VaultNotFound,
+    VaultTooNew,
+    VaultWriteError,
+    WrongPassphrase,
+)
+from .keychain import Keychain
+from .keyslots import KdfParams, calibrate
+
+try:  # TEMPORARY while the repositories are being written in parallel
+    from .vault import Vault
+except ImportError:  # pragma: no cover
+    pass
+
+__all__ = [
+    "InvalidRecoveryCode",
+    "InvalidText",
+    "KdfParams",
+    "Keychain",
+    "KeychainUnavailable",
+    "NotFound",
+    "Vault",
+    "VaultClosed",
+    "VaultDamaged",
+    "VaultError",
+    "VaultExists",
+    "VaultInUse",
+    "VaultNotFound",
+    "VaultTooNew",
+    "VaultWriteError",
+    "WrongPassphrase",
+    "calibrate",
+]

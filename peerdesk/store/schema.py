@@ -1,0 +1,261 @@
+"""The vault's schema, as numbered migrations.
+
+``PRAGMA user_version`` holds the number of the last migration applied. Each
+migration runs in its own transaction together with the version bump, so a
+crash leaves the vault at one version or the next, never in between. A shipped
+migration is never edited: change the schema by appending a new one (and a seed
+for it in ``tests/store/test_schema.py``).
+
+The enum values checked below are frozen copies of those in
+:mod:`peerdesk.store.models`, deliberately not generated from them: a migration
+must mean the same thing forever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from peerdesk.i18n import _
+
+from .db import Database
+from .errors import VaultError, VaultTooNew
+
+Migration = Callable[[Database], None]
+
+_RECORDS = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # AUTOINCREMENT: an id is never reused, so a stale reference to a deleted
+    # person can never land on someone else.
+    """CREATE TABLE people (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        alias TEXT NOT NULL CHECK (length(alias) BETWEEN 1 AND 200),
+        real_name TEXT CHECK (real_name IS NULL OR length(real_name) BETWEEN 1 AND 200),
+        created_at TEXT NOT NULL,
+        closed_at TEXT
+    )""",
+    """CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        started_at TEXT NOT NULL,
+        duration_minutes INTEGER NOT NULL CHECK (duration_minutes BETWEEN 0 AND 1440),
+        mode TEXT NOT NULL CHECK (mode IN ('in_person', 'phone', 'video', 'chat')),
+        notes TEXT NOT NULL,
+        follow_up_on TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX sessions_by_person_time ON sessions(person_id, started_at)",
+    "CREATE INDEX sessions_by_follow_up ON sessions(follow_up_on) WHERE follow_up_on IS NOT NULL",
+    """CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        occurred_at TEXT NOT NULL,
+        place TEXT NOT NULL,
+        what_happened TEXT NOT NULL,
+        who_involved TEXT NOT NULL,
+        witnesses TEXT NOT NULL,
+        impact TEXT NOT NULL,
+        evidence_location TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX incidents_by_person_time ON incidents(person_id, occurred_at)",
+    """CREATE TABLE consents (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        recipient_type TEXT NOT NULL CHECK (recipient_type IN ('eap', 'counselling', 'hr',
+            'union', 'occupational_health', 'crisis', 'other')),
+        recipient_name TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        categories TEXT NOT NULL CHECK (json_valid(categories)),
+        given_how TEXT NOT NULL CHECK (given_how IN ('verbal', 'written')),
+        given_on TEXT NOT NULL,
+        expires_on TEXT NOT NULL CHECK (expires_on >= given_on),
+        withdrawn_on TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX consents_by_person ON consents(person_id, given_on)",
+    """CREATE TABLE referrals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        consent_id INTEGER REFERENCES consents(id) ON DELETE SET NULL,
+        recipient_type TEXT NOT NULL CHECK (recipient_type IN ('eap', 'counselling', 'hr',
+            'union', 'occupational_health', 'crisis', 'other')),
+        recipient_name TEXT NOT NULL,
+        recipient_contact TEXT NOT NULL,
+        situation TEXT NOT NULL,
+        background TEXT NOT NULL,
+        assessment TEXT NOT NULL,
+        recommendation TEXT NOT NULL,
+        urgency TEXT NOT NULL CHECK (urgency IN ('routine', 'soon', 'urgent')),
+        override_reason TEXT,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'exported', 'accepted', 'declined')),
+        created_at TEXT NOT NULL,
+        exported_at TEXT,
+        follow_up_on TEXT
+    )""",
+    "CREATE INDEX referrals_by_person ON referrals(person_id, created_at)",
+    # Without it, deleting a consent would scan every referral for the SET NULL.
+    "CREATE INDEX referrals_by_consent ON referrals(consent_id) WHERE consent_id IS NOT NULL",
+    """CREATE INDEX referrals_by_follow_up ON referrals(follow_up_on)
+        WHERE follow_up_on IS NOT NULL""",
+    """CREATE TABLE checklist_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        template_id TEXT NOT NULL,
+        template_version INTEGER NOT NULL,
+        ticks TEXT NOT NULL CHECK (json_valid(ticks)),
+        started_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX checklist_runs_by_session ON checklist_runs(session_id)",
+    # No reference to a person: the audit log outlives what it records, and the
+    # CHECK keeps anything but a short snake_case word out of it.
+    """CREATE TABLE audit_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        occurred_at TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (length(action) BETWEEN 1 AND 64
+            AND action GLOB '[a-z]*' AND action NOT GLOB '*[^a-z_]*'),
+        count INTEGER CHECK (count IS NULL OR count >= 0)
+    )""",
+    """CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL CHECK (json_valid(value))
+    )""",
+)
+
+
+def _statements(statements: Sequence[str]) -> Migration:
+    def apply(db: Database) -> None:
+        for statement in statements:
+            db.execute(statement)
+
+    return apply
+
+
+# One FTS5 table covers aliases, session notes and every incident text field.
+# Its rowid is derived from the source row (id * 4 + kind), so triggers reach
+# the one index row they need without scanning. Real names are not indexed:
+# they are discouraged, and every copy is one more place to erase.
+# Combining marks (M*) count as parts of words: without them the vowel signs of
+# Devanagari, Bengali, Thai... would split every word; Latin accents are still
+# folded by remove_diacritics.
+_SEARCH_TABLE = """CREATE VIRTUAL TABLE search_index USING fts5(
+    kind UNINDEXED, person_id UNINDEXED, session_id UNINDEXED, incident_id UNINDEXED,
+    alias, notes, place, what_happened, who_involved, witnesses, impact, evidence_location,
+    tokenize = 'unicode61 remove_diacritics 2 categories ''L* N* Co M*''',
+    prefix = '2 3'
+)"""
+
+_SEARCH_FILL = (
+    """INSERT INTO search_index(rowid, kind, person_id, alias)
+        SELECT id * 4 + 1, 'person', id, alias FROM people""",
+    """INSERT INTO search_index(rowid, kind, person_id, session_id, notes)
+        SELECT id * 4 + 2, 'session', person_id, id, notes FROM sessions""",
+    """INSERT INTO search_index(rowid, kind, person_id, incident_id, place, what_happened,
+            who_involved, witnesses, impact, evidence_location)
+        SELECT id * 4 + 3, 'incident', person_id, id, place, what_happened, who_involved,
+            witnesses, impact, evidence_location FROM incidents""",
+)
+
+_SEARCH_TRIGGERS = (
+    """CREATE TRIGGER people_search_insert AFTER INSERT ON people BEGIN
+        INSERT INTO search_index(rowid, kind, person_id, alias)
+        VALUES (NEW.id * 4 + 1, 'person', NEW.id, NEW.alias);
+    END""",
+    """CREATE TRIGGER people_search_update AFTER UPDATE OF alias ON people BEGIN
+        UPDATE search_index SET alias = NEW.alias WHERE rowid = OLD.id * 4 + 1;
+    END""",
+    """CREATE TRIGGER people_search_delete AFTER DELETE ON people BEGIN
+        DELETE FROM search_index WHERE rowid = OLD.id * 4 + 1;
+    END""",
+    """CREATE TRIGGER sessions_search_insert AFTER INSERT ON sessions BEGIN
+        INSERT INTO search_index(rowid, kind, person_id, session_id, notes)
+        VALUES (NEW.id * 4 + 2, 'session', NEW.person_id, NEW.id, NEW.notes);
+    END""",
+    # Only when the notes change: editing a duration must not re-index a long note.
+    """CREATE TRIGGER sessions_search_update AFTER UPDATE OF notes ON sessions BEGIN
+        UPDATE search_index SET notes = NEW.notes WHERE rowid = OLD.id * 4 + 2;
+    END""",
+    """CREATE TRIGGER sessions_search_delete AFTER DELETE ON sessions BEGIN
+        DELETE FROM search_index WHERE rowid = OLD.id * 4 + 2;
+    END""",
+    """CREATE TRIGGER incidents_search_insert AFTER INSERT ON incidents BEGIN
+        INSERT INTO search_index(rowid, kind, person_id, incident_id, place, what_happened,
+            who_involved, witnesses, impact, evidence_location)
+        VALUES (NEW.id * 4 + 3, 'incident', NEW.person_id, NEW.id, NEW.place,
+                NEW.what_happened, NEW.who_involved, NEW.witnesses, NEW.impact,
+                NEW.evidence_location);
+    END""",
+    """CREATE TRIGGER incidents_search_update AFTER UPDATE OF place, what_happened,
+        who_involved, witnesses, impact, evidence_location ON incidents BEGIN
+        UPDATE search_index SET place = NEW.place, what_happened = NEW.what_happened,
+            who_involved = NEW.who_involved, witnesses = NEW.witnesses,
+            impact = NEW.impact, evidence_location = NEW.evidence_location
+        WHERE rowid = OLD.id * 4 + 3;
+    END""",
+    """CREATE TRIGGER incidents_search_delete AFTER DELETE ON incidents BEGIN
+        DELETE FROM search_index WHERE rowid = OLD.id * 4 + 3;
+    END""",
+)
+
+
+def secure_delete_enabled(db: Database) -> bool:
+    """Whether the search index erases deleted words (its ``secure-delete`` option)."""
+    value = db.scalar("SELECT v FROM search_index_config WHERE k = 'secure-delete'")
+    return bool(value == 1)
+
+
+def _search(db: Database) -> None:
+    db.execute(_SEARCH_TABLE)
+    # Without this, FTS5 only marks deleted words as deleted: the words of a
+    # deleted note stay in the index's pages until a merge happens to drop them
+    # (see DESIGN.md, "Traps"). SQLite >= 3.42 only.
+    db.execute("INSERT INTO search_index(search_index, rank) VALUES ('secure-delete', 1)")
+    if not secure_delete_enabled(db):
+        raise VaultError(
+            _(
+                "This copy of peerdesk was built with a database library too old to "
+                "erase deleted text from the search index, so the vault was not "
+                "upgraded. Install an official build of peerdesk."
+            )
+        )
+    for statement in (*_SEARCH_FILL, *_SEARCH_TRIGGERS):
+        db.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _statements(_RECORDS),  # 1: the records
+    _search,  # 2: full-text search
+)
+
+CURRENT_VERSION = len(MIGRATIONS)
+
+TOO_NEW_MESSAGE = (
+    "This vault was written by a newer version of peerdesk. Update peerdesk to "
+    "open it; nothing has been changed."
+)
+
+
+def schema_version(db: Database) -> int:
+    version = db.scalar("PRAGMA user_version")
+    return int(version)
+
+
+def migrate(db: Database, *, target: int = CURRENT_VERSION) -> int:
+    """Bring the vault's schema up to ``target`` and return the version it is at.
+
+    ``target`` below the current version is for tests that build an older vault.
+    A vault newer than this peerdesk is refused before anything is written.
+    """
+    if not 0 <= target <= CURRENT_VERSION:
+        raise ValueError(f"no schema version {target}")
+    version = schema_version(db)
+    if version > CURRENT_VERSION:
+        raise VaultTooNew(_(TOO_NEW_MESSAGE))
+    while version < target:
+        with db.transaction():
+            MIGRATIONS[version](db)
+            version += 1
+            # PRAGMA cannot take a bound parameter; version is an int we computed.
+            db.execute(f"PRAGMA user_version = {version:d}")
+    return version

@@ -1,0 +1,198 @@
+"""Full-text search over aliases, session notes and incident diaries.
+
+Whatever the supporter types is searched for as plain words: every word must
+appear (in any order), and the last one may be the start of a word, so results
+narrow while typing. Nothing typed is ever read as FTS5 syntax, so quotes,
+``NEAR(``, ``*``, ``-``, ``AND`` and the like are just words, and no input
+raises.
+
+Snippets are one line of plain text: runs of whitespace become one space and
+control characters become spaces. Each matched word then sits between
+:data:`MATCH_START` and :data:`MATCH_END` (the ASCII "start of text" and "end of
+text" control characters), so the markers are unambiguous whatever the notes
+contain. Use :func:`snippet_parts` to split a snippet for display.
+
+Very long entries, and entries containing NUL characters, get their snippet cut
+by :func:`_long_text_snippet` rather than by FTS5 (see the comments there).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from .db import Database, Row
+from .models import IncidentId, PersonId, SearchHit, SearchHitKind, SessionId
+
+MATCH_START = "\x02"
+MATCH_END = "\x03"
+
+# More words than anyone types into a search box; keeps a pasted page cheap.
+_MAX_WORDS = 32
+_SNIPPET_WORDS = 16
+# FTS5's snippet() is quadratic in the number of matches in a document: 16,000
+# matches take seconds, a 10 MB paste minutes. Above this size (bytes of text
+# in one index row) the snippet is cut in Python instead, in linear time.
+_FTS_SNIPPET_MAX_BYTES = 32 * 1024
+_CONTEXT_BEFORE = 60
+_CONTEXT_AFTER = 100
+
+# Control characters and unpaired surrogates are never part of a word; NUL in
+# particular would cut the query short inside SQLite and unbalance a quote.
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_WHITESPACE = re.compile(r"\s+")
+# Snippets are for display: control characters (the markers' own included)
+# become spaces before the markers go in.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_MARKER_SPLIT = re.compile(f"([{MATCH_START}{MATCH_END}])")
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+_TEXT_COLUMNS = (
+    "alias",
+    "notes",
+    "place",
+    "what_happened",
+    "who_involved",
+    "witnesses",
+    "impact",
+    "evidence_location",
+)
+# octet_length, not length: length() stops at a NUL character.
+_ROW_BYTES = " + ".join(f"coalesce(octet_length({column}), 0)" for column in _TEXT_COLUMNS)
+# bm25 weights, one per column of search_index (the four id columns first). An
+# alias match says more than a word somewhere in a long note.
+_WEIGHTS = "0, 0, 0, 0, 5.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0"
+
+# snippet() also drops text after a NUL character, so such rows go to Python too.
+_ROW_NULS = " + ".join(
+    f"coalesce(instr(CAST({column} AS BLOB), x'00'), 0)" for column in _TEXT_COLUMNS
+)
+
+_SEARCH = f"""
+SELECT rowid, kind, person_id, session_id, incident_id,
+    CASE WHEN {_ROW_BYTES} <= {_FTS_SNIPPET_MAX_BYTES} AND {_ROW_NULS} = 0
+        THEN snippet(search_index, -1, :start, :end, '…', {_SNIPPET_WORDS}) END AS snippet,
+    bm25(search_index, {_WEIGHTS}) AS score
+FROM search_index WHERE search_index MATCH :query
+ORDER BY score, rowid LIMIT :limit
+"""  # noqa: S608 - built from constants only
+_TEXTS = f"SELECT {', '.join(_TEXT_COLUMNS)} FROM search_index WHERE rowid = ?"  # noqa: S608
+
+
+def _words(text: str) -> list[str]:
+    return [
+        word
+        for word in _NOT_TEXT.sub(" ", text).split()
+        # A word with no letter or digit is nothing but separators to the tokenizer.
+        if any(ch.isalnum() for ch in word)
+    ][:_MAX_WORDS]
+
+
+def fts_query(text: str) -> str | None:
+    """Turn typed text into an FTS5 query of quoted words, or None if there are none."""
+    words = _words(text)
+    if not words:
+        return None
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search(db: Database, text: str, limit: int = 50) -> list[SearchHit]:
+    """The best ``limit`` matches for ``text``, most relevant first."""
+    query = fts_query(text)
+    if query is None or limit <= 0:
+        return []
+    # Markers no stored text contains, swapped for the public ones afterwards.
+    start = f"\ue000{secrets.token_hex(8)}\ue001"
+    end = f"\ue001{secrets.token_hex(8)}\ue000"
+    rows = db.all(_SEARCH, {"start": start, "end": end, "query": query, "limit": limit})
+    hits = []
+    for row in rows:
+        if row["snippet"] is not None:
+            snippet = _from_fts(row["snippet"], start, end)
+        else:
+            texts = db.one(_TEXTS, (row["rowid"],))
+            snippet = _long_text_snippet([] if texts is None else list(texts), _words(text))
+        hits.append(_hit(row, snippet))
+    return hits
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """Split a snippet into ``(text, matched)`` runs, in order, markers removed."""
+    parts: list[tuple[str, bool]] = []
+    matched = False
+    for piece in _MARKER_SPLIT.split(snippet):
+        if piece == MATCH_START:
+            matched = True
+        elif piece == MATCH_END:
+            matched = False
+        elif piece:
+            parts.append((piece, matched))
+    return parts
+
+
+def _from_fts(raw: str, start: str, end: str) -> str:
+    plain = _CONTROL.sub(" ", raw).replace(start, MATCH_START).replace(end, MATCH_END)
+    return _WHITESPACE.sub(" ", plain).strip()
+
+
+def _long_text_snippet(texts: list[str | None], words: list[str]) -> str:
+    """A snippet around the first match, found by a case-insensitive regular expression.
+
+    Close to the tokenizer, not identical (it does not fold diacritics): when it
+    finds nothing, the snippet is the opening of the text, unmarked.
+    """
+    pattern = _word_pattern(words)
+    present = [text for text in texts if text]
+    if pattern is not None:
+        for text in present:
+            found = pattern.search(text)
+            if found is not None:
+                return _window(text, found.start(), pattern)
+    return _window(present[0], 0, None) if present else ""
+
+
+def _word_pattern(words: list[str]) -> re.Pattern[str] | None:
+    alternatives = []
+    for index, word in enumerate(words):
+        parts = _ALNUM_RUN.findall(word)
+        if not parts:
+            continue
+        phrase = r"[\W_]+".join(re.escape(part) for part in parts)
+        # Like the FTS query: the last word may be the start of a longer one.
+        ending = r"[^\W_]*" if index == len(words) - 1 else r"(?![^\W_])"
+        alternatives.append(phrase + ending)
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+def _window(text: str, at: int, pattern: re.Pattern[str] | None) -> str:
+    first = max(0, at - _CONTEXT_BEFORE)
+    last = min(len(text), at + _CONTEXT_AFTER)
+    piece = text[first:last]
+    if first > 0:
+        # Start at a word boundary rather than in the middle of a word.
+        space = _WHITESPACE.search(piece, 0, at - first)
+        if space is not None:
+            piece = piece[space.end() :]
+    piece = _CONTROL.sub(" ", piece)
+    if pattern is not None:
+        piece = pattern.sub(lambda m: MATCH_START + m.group(0) + MATCH_END, piece)
+    piece = _WHITESPACE.sub(" ", piece).strip()
+    return ("…" if first > 0 else "") + piece + ("…" if last < len(text) else "")
+
+
+def _hit(row: Row, snippet: str) -> SearchHit:
+    session_id = row["session_id"]
+    incident_id = row["incident_id"]
+    return SearchHit(
+        kind=SearchHitKind(row["kind"]),
+        person_id=PersonId(row["person_id"]),
+        session_id=None if session_id is None else SessionId(session_id),
+        incident_id=None if incident_id is None else IncidentId(incident_id),
+        snippet=snippet,
+        # bm25 is negative, lower is better; callers get "higher is better".
+        rank=-float(row["score"]),
+    )

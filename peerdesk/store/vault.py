@@ -1,0 +1,430 @@
+"""The vault: a folder holding the SQLCipher database and the key slots that open it.
+
+``vault.db``       SQLCipher 4, keyed with a random 256-bit data key (raw key).
+``keyslots.json``  that data key wrapped by the passphrase, the recovery code and,
+                   optionally, a secret remembered in the OS keychain.
+``vault.lock``     held while the vault is open, so only one open exists at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from . import recovery
+from .audit import AuditLog
+from .checklist_runs import ChecklistRunsRepository
+from .consents import ConsentsRepository
+from .db import Database, KeyRejected
+from .errors import (
+    KeychainUnavailable,
+    VaultClosed,
+    VaultDamaged,
+    VaultError,
+    VaultExists,
+    VaultNotFound,
+    VaultWriteError,
+)
+from .fsutil import FILE_MODE, atomic_write, ensure_private_dir, write_error
+from .incidents import IncidentsRepository
+from .keychain import Keychain
+from .keyslots import (
+    DAMAGED_SLOTS,
+    KEYCHAIN,
+    PASSPHRASE,
+    RECOVERY,
+    SALT_BYTES,
+    KdfParams,
+    KeySlots,
+    argon2_kdf_record,
+    calibrate,
+    hkdf,
+    hkdf_kdf_record,
+    secret_bytes,
+    wipe,
+)
+from .lockfile import VaultLock
+from .models import SearchHit
+from .people import PeopleRepository
+from .referrals import ReferralsRepository
+from .schema import migrate
+from .search import search as search_index
+from .sessions import SessionsRepository
+from .settings import SettingsStore
+
+DB_NAME = "vault.db"
+SLOTS_NAME = "keyslots.json"
+LOCK_NAME = "vault.lock"
+
+# Turns the key slots into the data key, one way of unlocking each.
+_Unwrap = Callable[[KeySlots], bytearray]
+
+FOREIGN_DATABASE = (
+    "The vault's database does not match its key file: it is damaged, or it was "
+    "copied from another vault. peerdesk has not changed anything. Restore the "
+    "whole vault folder (database and keyslots.json together) from one backup."
+)
+
+
+class Vault:
+    """An open vault. Create one with :meth:`create` or :meth:`open`; always :meth:`close`."""
+
+    def __init__(
+        self,
+        directory: Path,
+        db: Database,
+        slots: KeySlots,
+        data_key: bytearray,
+        lock: VaultLock,
+        kdf: KdfParams | None,
+    ) -> None:
+        self.directory = directory
+        self._db = db
+        self._slots = slots
+        self._data_key: bytearray | None = data_key
+        self._lock = lock
+        self._kdf = kdf
+        self.people = PeopleRepository(db)
+        self.sessions = SessionsRepository(db)
+        self.incidents = IncidentsRepository(db)
+        self.consents = ConsentsRepository(db)
+        self.referrals = ReferralsRepository(db)
+        self.checklist_runs = ChecklistRunsRepository(db)
+        self.audit = AuditLog(db)
+        self.settings = SettingsStore(db)
+
+    # -- finding, creating and opening ---------------------------------------
+
+    @staticmethod
+    def exists(directory: Path | str) -> bool:
+        directory = Path(directory)
+        return (directory / SLOTS_NAME).exists() or (directory / DB_NAME).exists()
+
+    @staticmethod
+    def is_remembered(directory: Path | str) -> bool:
+        """Whether this vault has a "remember on this computer" slot (no keychain call)."""
+        try:
+            raw = (Path(directory) / SLOTS_NAME).read_bytes()
+            return KEYCHAIN in KeySlots.from_bytes(raw).slots
+        except (OSError, VaultError):
+            return False
+
+    @classmethod
+    def create(
+        cls, directory: Path | str, passphrase: str, *, kdf: KdfParams | None = None
+    ) -> tuple[Vault, str]:
+        """Create a vault in ``directory``; return it with its recovery code (shown once)."""
+        directory = Path(directory)
+        with secret_bytes(passphrase) as secret:
+            if cls.exists(directory):
+                raise VaultExists(
+                    "There is already a vault in this folder. Unlock it instead, or "
+                    "choose an empty folder for a new one."
+                )
+            ensure_private_dir(directory)
+            lock = VaultLock.acquire(directory / LOCK_NAME)
+            params = kdf or calibrate()
+            slots = KeySlots.new()
+            data_key = bytearray(secrets.token_bytes(32))
+            code = recovery.generate()
+            db: Database | None = None
+            try:
+                db = _create_database(directory / DB_NAME, data_key, slots.vault_id)
+                _seal_passphrase(slots, secret, data_key, params)
+                _seal_recovery(slots, code, data_key)
+                atomic_write(directory / SLOTS_NAME, slots.to_bytes(), what="the vault's key file")
+            except BaseException:
+                if db is not None:
+                    db.close()
+                wipe(data_key)
+                for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", SLOTS_NAME):
+                    with contextlib.suppress(FileNotFoundError):
+                        (directory / name).unlink()
+                lock.release()
+                with contextlib.suppress(OSError):
+                    (directory / LOCK_NAME).unlink()
+                raise
+        return cls(directory, db, slots, data_key, lock, kdf), code
+
+    @classmethod
+    def open(
+        cls,
+        directory: Path | str,
+        passphrase: str | None = None,
+        *,
+        recovery_code: str | None = None,
+        kdf: KdfParams | None = None,
+    ) -> Vault:
+        """Unlock with the passphrase or, instead, the recovery code."""
+        if (passphrase is None) == (recovery_code is None):
+            raise ValueError("give exactly one of passphrase or recovery_code")
+        if recovery_code is not None:
+            # Checked before any file is read or key derived: a typo is named at once.
+            code = recovery.normalise(recovery_code)
+            return cls._unlock(Path(directory), kdf, lambda slots: _open_recovery(slots, code))
+        with secret_bytes(passphrase or "") as secret:
+            return cls._unlock(Path(directory), kdf, lambda slots: _open_passphrase(slots, secret))
+
+    @classmethod
+    def open_remembered(
+        cls, directory: Path | str, keychain: Keychain, *, kdf: KdfParams | None = None
+    ) -> Vault:
+        """Unlock with the secret this computer's keychain holds for the vault."""
+
+        def unwrap(slots: KeySlots) -> bytearray:
+            if KEYCHAIN not in slots.slots:
+                raise KeychainUnavailable(
+                    "This vault is not remembered on this computer. Unlock with your passphrase."
+                )
+            secret = keychain.load(slots.vault_id)
+            if secret is None:
+                raise KeychainUnavailable(
+                    "This computer's keychain no longer holds the key for this vault. "
+                    "Unlock with your passphrase."
+                )
+            kek = hkdf(secret, slots.salt(KEYCHAIN), KEYCHAIN)
+            wipe(secret)
+            try:
+                return slots.open(KEYCHAIN, kek)
+            finally:
+                wipe(kek)
+
+        return cls._unlock(Path(directory), kdf, unwrap)
+
+    @classmethod
+    def reset_passphrase(
+        cls,
+        directory: Path | str,
+        recovery_code: str,
+        new_passphrase: str,
+        *,
+        kdf: KdfParams | None = None,
+    ) -> Vault:
+        """Open with the recovery code and set a new passphrase; the old one stops working."""
+        vault = cls.open(directory, recovery_code=recovery_code, kdf=kdf)
+        try:
+            vault.change_passphrase(new_passphrase)
+        except BaseException:
+            vault.close()
+            raise
+        return vault
+
+    @classmethod
+    def _unlock(cls, directory: Path, kdf: KdfParams | None, unwrap: _Unwrap) -> Vault:
+        if not cls.exists(directory):
+            raise VaultNotFound(
+                "There is no vault in this folder yet. Create one, or choose the folder "
+                "where your vault is kept."
+            )
+        lock = VaultLock.acquire(directory / LOCK_NAME)
+        data_key: bytearray | None = None
+        db: Database | None = None
+        try:
+            slots = _read_slots(directory)
+            if not (directory / DB_NAME).is_file():
+                raise VaultDamaged(
+                    "The vault's database file (vault.db) is missing from the vault folder. "
+                    "Restore the vault folder from your most recent backup."
+                )
+            data_key = unwrap(slots)
+            try:
+                db = Database.open(directory / DB_NAME, data_key)
+            except KeyRejected:
+                raise VaultDamaged(FOREIGN_DATABASE) from None
+            _check_database(db, slots.vault_id)
+            migrate(db)
+        except BaseException:
+            if db is not None:
+                db.close()
+            wipe(data_key)
+            lock.release()
+            raise
+        return cls(directory, db, slots, data_key, lock, kdf)
+
+    # -- while open -------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self._data_key is None
+
+    @property
+    def vault_id(self) -> str:
+        return self._slots.vault_id
+
+    @property
+    def remembered(self) -> bool:
+        return KEYCHAIN in self._slots.slots
+
+    def _key(self) -> bytearray:
+        if self._data_key is None:
+            raise VaultClosed("The vault is locked. Unlock it to continue.")
+        return self._data_key
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        """Rewrite the passphrase slot; the database file is not touched."""
+        key = self._key()
+        with secret_bytes(new_passphrase) as secret:
+            params = self._kdf or calibrate()
+            slots = self._copy_slots()
+            _seal_passphrase(slots, secret, key, params)
+            self._write_slots(slots)
+
+    def remember_on_this_computer(self, keychain: Keychain) -> None:
+        """Add a slot whose secret lives in the OS keychain (stored, then read back)."""
+        key = self._key()
+        secret = bytearray(secrets.token_bytes(32))
+        try:
+            keychain.store(self.vault_id, secret)
+            slots = self._copy_slots()
+            salt = secrets.token_bytes(SALT_BYTES)
+            kek = hkdf(secret, salt, KEYCHAIN)
+            try:
+                slots.seal(KEYCHAIN, kek, key, hkdf_kdf_record(salt))
+            finally:
+                wipe(kek)
+            try:
+                self._write_slots(slots)
+            except VaultWriteError:
+                with contextlib.suppress(VaultError):
+                    keychain.delete(self.vault_id)
+                raise
+        finally:
+            wipe(secret)
+
+    def forget_on_this_computer(self, keychain: Keychain | None) -> None:
+        """Remove the keychain slot first, then (if reachable) the keychain entry."""
+        self._key()
+        if KEYCHAIN in self._slots.slots:
+            slots = self._copy_slots()
+            del slots.slots[KEYCHAIN]
+            self._write_slots(slots)
+        if keychain is not None:
+            keychain.delete(self.vault_id)
+
+    def search(self, text: str, limit: int = 50) -> list[SearchHit]:
+        self._key()
+        return search_index(self._db, text, limit=limit)
+
+    def close(self) -> None:
+        """Close the database and overwrite the data key (best effort)."""
+        if self._data_key is None:
+            return
+        self._db.close()
+        wipe(self._data_key)
+        self._data_key = None
+        self._lock.release()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- key-slot file ------------------------------------------------------------
+
+    def _copy_slots(self) -> KeySlots:
+        return KeySlots(self._slots.vault_id, {k: dict(v) for k, v in self._slots.slots.items()})
+
+    def _write_slots(self, slots: KeySlots) -> None:
+        atomic_write(self.directory / SLOTS_NAME, slots.to_bytes(), what="the vault's key file")
+        self._slots = slots
+
+
+def _read_slots(directory: Path) -> KeySlots:
+    try:
+        raw = (directory / SLOTS_NAME).read_bytes()
+    except FileNotFoundError:
+        raise VaultDamaged(
+            "The vault's key file (keyslots.json) is missing, so the vault cannot be "
+            "unlocked. Restore the vault folder from your most recent backup."
+        ) from None
+    except OSError as exc:
+        raise write_error(exc, "the vault's key file") from None
+    if len(raw) > 1024 * 1024:
+        raise VaultDamaged(DAMAGED_SLOTS)
+    return KeySlots.from_bytes(raw)
+
+
+def _open_passphrase(slots: KeySlots, secret: bytearray) -> bytearray:
+    params = slots.argon2_params()
+    kek = params.derive(secret, slots.salt(PASSPHRASE))
+    try:
+        return slots.open(PASSPHRASE, kek)
+    finally:
+        wipe(kek)
+
+
+def _open_recovery(slots: KeySlots, code: str) -> bytearray:
+    material = recovery.to_bytes(code)
+    kek = hkdf(material, slots.salt(RECOVERY), RECOVERY)
+    wipe(material)
+    try:
+        return slots.open(RECOVERY, kek)
+    finally:
+        wipe(kek)
+
+
+def _seal_passphrase(
+    slots: KeySlots, secret: bytearray, data_key: bytearray, params: KdfParams
+) -> None:
+    salt = secrets.token_bytes(SALT_BYTES)
+    kek = params.derive(secret, salt)
+    try:
+        slots.seal(PASSPHRASE, kek, data_key, argon2_kdf_record(params, salt))
+    finally:
+        wipe(kek)
+
+
+def _seal_recovery(slots: KeySlots, code: str, data_key: bytearray) -> None:
+    salt = secrets.token_bytes(SALT_BYTES)
+    material = recovery.to_bytes(code)
+    kek = hkdf(material, salt, RECOVERY)
+    wipe(material)
+    try:
+        slots.seal(RECOVERY, kek, data_key, hkdf_kdf_record(salt))
+    finally:
+        wipe(kek)
+
+
+def _create_database(path: Path, data_key: bytearray, vault_id: str) -> Database:
+    # Create the file ourselves so it is 0600 from its first byte; SQLite gives the
+    # WAL and shared-memory files the same mode as the database.
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    except OSError as exc:
+        raise write_error(exc, "the vault's database") from None
+    db = Database.open(path, data_key, create=True)
+    try:
+        migrate(db)
+        with db.transaction():
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES ('vault_id', ?), ('created_at', ?)",
+                (vault_id, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _check_database(db: Database, vault_id: str) -> None:
+    """Cheap checks on every open: the right vault, and pages that read back cleanly."""
+    row = db.one("SELECT value FROM meta WHERE key = 'vault_id'")
+    if row is None or row[0] != vault_id:
+        raise VaultDamaged(FOREIGN_DATABASE)
+    result = db.scalar("PRAGMA quick_check(1)")
+    if result != "ok":
+        raise VaultDamaged(
+            "The vault's database file is damaged. peerdesk has not changed it. "
+            "Restore the vault folder from your most recent backup."
+        )

@@ -1,0 +1,205 @@
+"""Schema migrations: every older vault upgrades with its data intact and searchable."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from peerdesk.store import schema
+from peerdesk.store.audit import AuditLog
+from peerdesk.store.checklist_runs import ChecklistRunsRepository
+from peerdesk.store.consents import ConsentsRepository
+from peerdesk.store.db import Database
+from peerdesk.store.errors import VaultTooNew
+from peerdesk.store.incidents import IncidentsRepository
+from peerdesk.store.models import (
+    ConsentCategory,
+    ConsentStatus,
+    ReferralStatus,
+    SearchHitKind,
+    SessionMode,
+    Tick,
+)
+from peerdesk.store.people import PeopleRepository
+from peerdesk.store.referrals import ReferralsRepository
+from peerdesk.store.schema import CURRENT_VERSION, migrate, schema_version
+from peerdesk.store.search import search
+from peerdesk.store.sessions import SessionsRepository
+from peerdesk.store.settings import SettingsStore
+
+
+@pytest.fixture
+def key() -> bytes:
+    return os.urandom(32)
+
+
+def _open(path: Path, key: bytes) -> Database:
+    return Database.open(path, key, create=True)
+
+
+def _hits(db: Database, text: str) -> list[tuple[SearchHitKind, int | None]]:
+    return [(hit.kind, hit.session_id or hit.incident_id or hit.person_id) for hit in search(db, text)]
+
+
+# What each older version could hold, written with that version's own SQL (not
+# with today's repositories), and what must be true of it after upgrading.
+# A new migration needs a new entry here: the parametrized test fails without it.
+
+
+def _write_nothing(db: Database) -> None:
+    """Version 0 is an empty database: a vault whose creation stopped early."""
+
+
+def _check_nothing(db: Database) -> None:
+    assert PeopleRepository(db).list(include_closed=True) == []
+
+
+def _write_v1(db: Database) -> None:
+    statements = [
+        """INSERT INTO people(alias, real_name, created_at)
+            VALUES ('Robin', NULL, '2024-01-02T10:00:00+00:00')""",
+        """INSERT INTO sessions(person_id, started_at, duration_minutes, mode, notes,
+            follow_up_on, created_at, updated_at)
+            VALUES (1, '2024-01-03T09:30:00', 45, 'phone',
+            'Talked about the rota and the shouting', '2024-01-10',
+            '2024-01-03T10:20:00+00:00', '2024-01-03T10:20:00+00:00')""",
+        """INSERT INTO incidents(person_id, occurred_at, place, what_happened, who_involved,
+            witnesses, impact, evidence_location, created_at, updated_at)
+            VALUES (1, '2023-12-18T15:00:00', 'Canteen', 'Laughed at in front of the team',
+            'Team lead', 'Two colleagues', 'Could not sleep', 'Screenshots on phone',
+            '2024-01-03T10:30:00+00:00', '2024-01-03T10:30:00+00:00')""",
+        """INSERT INTO consents(person_id, recipient_type, recipient_name, purpose, categories,
+            given_how, given_on, expires_on, withdrawn_on, created_at)
+            VALUES (1, 'eap', 'Acme EAP', 'Arrange counselling',
+            '["concerns_summary", "contact_details"]', 'verbal', '2024-01-03', '2024-07-03',
+            NULL, '2024-01-03T10:40:00+00:00')""",
+        """INSERT INTO referrals(person_id, consent_id, recipient_type, recipient_name,
+            recipient_contact, situation, background, assessment, recommendation, urgency,
+            override_reason, status, created_at, exported_at, follow_up_on)
+            VALUES (1, 1, 'eap', 'Acme EAP', '0800 000 000', 'S', 'B', 'A', 'R', 'soon', NULL,
+            'exported', '2024-01-03T10:50:00+00:00', '2024-01-03T11:00:00+00:00', NULL)""",
+        """INSERT INTO checklist_runs(session_id, template_id, template_version, ticks, started_at)
+            VALUES (1, 'oars', 3, '[{"item_id": "open_questions",
+            "ticked_at": "2024-01-03T09:35:00+00:00", "note": "asked"}]',
+            '2024-01-03T09:31:00+00:00')""",
+        """INSERT INTO audit_events(occurred_at, action, count)
+            VALUES ('2024-01-03T11:00:00+00:00', 'referral_exported', NULL)""",
+        "INSERT INTO settings(key, value) VALUES ('lock_after_minutes', '5')",
+    ]
+    with db.transaction():
+        for statement in statements:
+            db.execute(statement)
+
+
+def _check_v1(db: Database) -> None:
+    (robin,) = PeopleRepository(db).list(today=date(2024, 1, 10))
+    assert robin.alias == "Robin"
+    assert robin.last_contact == datetime(2024, 1, 3, 9, 30)
+    assert robin.follow_up_due == date(2024, 1, 10)
+    (session,) = SessionsRepository(db).list_for_person(robin.id)
+    assert session.notes == "Talked about the rota and the shouting"
+    assert session.mode is SessionMode.PHONE
+    (incident,) = IncidentsRepository(db).list_for_person(robin.id)
+    assert (incident.place, incident.evidence_location) == ("Canteen", "Screenshots on phone")
+    (consent,) = ConsentsRepository(db).list_for_person(robin.id)
+    assert consent.categories == {ConsentCategory.CONCERNS_SUMMARY, ConsentCategory.CONTACT_DETAILS}
+    assert consent.status(date(2024, 3, 1)) is ConsentStatus.ACTIVE
+    (referral,) = ReferralsRepository(db).list_for_person(robin.id)
+    assert (referral.status, referral.consent_id) == (ReferralStatus.EXPORTED, consent.id)
+    (run,) = ChecklistRunsRepository(db).list_for_session(session.id)
+    assert run.ticks == (Tick("open_questions", datetime(2024, 1, 3, 9, 35, tzinfo=UTC), "asked"),)
+    assert [event.action for event in AuditLog(db).list()] == ["referral_exported"]
+    assert SettingsStore(db).get("lock_after_minutes") == 5
+    # Written before search existed, found after the upgrade.
+    assert _hits(db, "shouting") == [(SearchHitKind.SESSION, session.id)]
+    assert _hits(db, "canteen") == [(SearchHitKind.INCIDENT, incident.id)]
+    assert _hits(db, "sleep") == [(SearchHitKind.INCIDENT, incident.id)]
+    assert _hits(db, "robin") == [(SearchHitKind.PERSON, robin.id)]
+
+
+SEEDS: dict[int, tuple[Callable[[Database], None], Callable[[Database], None]]] = {
+    0: (_write_nothing, _check_nothing),
+    1: (_write_v1, _check_v1),
+}
+
+
+@pytest.mark.parametrize("version", range(CURRENT_VERSION))
+def test_an_older_vault_upgrades_with_its_data_intact_and_searchable(
+    tmp_path: Path, key: bytes, version: int
+) -> None:
+    write, check = SEEDS[version]
+    db = _open(tmp_path / "vault.db", key)
+    assert migrate(db, target=version) == version
+    write(db)
+    db.close()
+
+    db = _open(tmp_path / "vault.db", key)
+    assert migrate(db) == CURRENT_VERSION
+    assert schema_version(db) == CURRENT_VERSION
+    check(db)
+    # And the upgraded vault keeps working: new records are found too.
+    person = PeopleRepository(db).add(alias="Morgan")
+    session = SessionsRepository(db).add(person.id, notes="Asked about the grievance process")
+    assert _hits(db, "grievance") == [(SearchHitKind.SESSION, session.id)]
+    db.close()
+
+
+def test_opening_a_current_vault_again_changes_nothing(tmp_path: Path, key: bytes) -> None:
+    db = _open(tmp_path / "vault.db", key)
+    migrate(db)
+    person = PeopleRepository(db).add(alias="Sam")
+    assert migrate(db) == CURRENT_VERSION
+    assert [p.id for p in PeopleRepository(db).list()] == [person.id]
+    assert _hits(db, "sam") == [(SearchHitKind.PERSON, person.id)]
+    db.close()
+
+
+def test_a_vault_from_a_newer_peerdesk_is_refused_and_left_byte_identical(
+    tmp_path: Path, key: bytes
+) -> None:
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    db = _open(folder / "vault.db", key)
+    migrate(db)
+    PeopleRepository(db).add(alias="Robin")
+    db.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
+    db.close()
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    db = _open(folder / "vault.db", key)
+    with pytest.raises(VaultTooNew) as refused:
+        migrate(db)
+    db.close()
+
+    assert str(refused.value) == (
+        "This vault was written by a newer version of peerdesk. Update peerdesk to open it; "
+        "nothing has been changed."
+    )
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_migration_that_fails_leaves_the_vault_at_the_previous_version(
+    tmp_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def half_done(db: Database) -> None:
+        db.execute("CREATE TABLE half_done (x INTEGER)")
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, half_done))
+    monkeypatch.setattr(schema, "CURRENT_VERSION", CURRENT_VERSION + 1)
+    db = _open(tmp_path / "vault.db", key)
+    migrate(db, target=CURRENT_VERSION)
+    people = PeopleRepository(db)
+    robin = people.add(alias="Robin")
+
+    with pytest.raises(RuntimeError):
+        migrate(db, target=CURRENT_VERSION + 1)
+
+    assert schema_version(db) == CURRENT_VERSION
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'") == 0
+    assert people.get(robin.id).alias == "Robin"
+    db.close()
