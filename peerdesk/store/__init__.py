@@ -17,11 +17,7 @@ from .errors import (
 )
 from .keychain import Keychain
 from .keyslots import KdfParams, calibrate
-
-try:  # TEMPORARY while the repositories are being written in parallel
-    from .vault import Vault
-except ImportError:  # pragma: no cover
-    pass
+from .vault import Vault
 
 __all__ = [
     "InvalidRecoveryCode",

@@ -56,9 +56,7 @@ class PeopleRepository:
             return self.get(PersonId(cursor.lastrowid))
 
     def get(self, person_id: PersonId, *, today: date | None = None) -> Person:
-        row = self._db.one(
-            _SELECT + "WHERE p.id = :id", {"id": person_id, "today": _today(today)}
-        )
+        row = self._db.one(_SELECT + "WHERE p.id = :id", {"id": person_id, "today": _today(today)})
         if row is None:
             raise not_found(PERSON)
         return _person(row)

@@ -90,7 +90,10 @@ def _words(text: str) -> list[str]:
 
 def fts_query(text: str) -> str | None:
     """Turn typed text into an FTS5 query of quoted words, or None if there are none."""
-    words = _words(text)
+    return _query(_words(text))
+
+
+def _query(words: list[str]) -> str | None:
     if not words:
         return None
     quoted = ['"' + word.replace('"', '""') + '"' for word in words]
@@ -100,7 +103,8 @@ def fts_query(text: str) -> str | None:
 
 def search(db: Database, text: str, limit: int = 50) -> list[SearchHit]:
     """The best ``limit`` matches for ``text``, most relevant first."""
-    query = fts_query(text)
+    words = _words(text)
+    query = _query(words)
     if query is None or limit <= 0:
         return []
     # Markers no stored text contains, swapped for the public ones afterwards.
@@ -113,7 +117,7 @@ def search(db: Database, text: str, limit: int = 50) -> list[SearchHit]:
             snippet = _from_fts(row["snippet"], start, end)
         else:
             texts = db.one(_TEXTS, (row["rowid"],))
-            snippet = _long_text_snippet([] if texts is None else list(texts), _words(text))
+            snippet = _long_text_snippet([] if texts is None else list(texts), words)
         hits.append(_hit(row, snippet))
     return hits
 

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from peerdesk.store.db import Database
 from peerdesk.store.errors import NotFound, VaultWriteError
 from peerdesk.store.incidents import IncidentsRepository
 from peerdesk.store.models import (
+    Consent,
     ConsentCategory,
     ConsentMethod,
     ConsentStatus,
@@ -86,8 +88,8 @@ def robin(people: PeopleRepository) -> Person:
     return people.add(alias="Robin")
 
 
-def _consent_for(consents: ConsentsRepository, person_id: PersonId, **overrides: object):  # type: ignore[no-untyped-def]
-    fields: dict[str, object] = {
+def _consent_for(consents: ConsentsRepository, person_id: PersonId, **overrides: Any) -> Consent:
+    fields: dict[str, Any] = {
         "recipient_type": RecipientType.EAP,
         "recipient_name": "Acme EAP",
         "purpose": "Arrange short-term counselling",
@@ -97,7 +99,7 @@ def _consent_for(consents: ConsentsRepository, person_id: PersonId, **overrides:
         "expires_on": date(2024, 10, 31),
     }
     fields.update(overrides)
-    return consents.add(person_id, **fields)  # type: ignore[arg-type]
+    return consents.add(person_id, **fields)
 
 
 # -- people -------------------------------------------------------------------
@@ -202,7 +204,9 @@ def test_updating_a_session_changes_only_what_was_given(
     assert sessions.get(session.id).notes == "After"
 
 
-def test_a_session_longer_than_a_day_is_refused(sessions: SessionsRepository, robin: Person) -> None:
+def test_a_session_longer_than_a_day_is_refused(
+    sessions: SessionsRepository, robin: Person
+) -> None:
     with pytest.raises(ValueError, match="24 hours"):
         sessions.add(robin.id, duration_minutes=24 * 60 + 1)
     assert sessions.list_for_person(robin.id) == []
@@ -234,7 +238,9 @@ def test_follow_ups_due_lists_only_open_people_not_yet_followed_up(
     people: PeopleRepository, sessions: SessionsRepository
 ) -> None:
     ash, kit, lee, mo = (people.add(alias=a) for a in ("Ash", "Kit", "Lee", "Mo"))
-    due_ash = sessions.add(ash.id, started_at=datetime(2024, 5, 1, 9), follow_up_on=date(2024, 5, 8))
+    due_ash = sessions.add(
+        ash.id, started_at=datetime(2024, 5, 1, 9), follow_up_on=date(2024, 5, 8)
+    )
     due_kit = sessions.add(kit.id, started_at=datetime(2024, 5, 3, 9), follow_up_on=TODAY)
     # Lee's follow-up was done: there has been a later conversation.
     sessions.add(lee.id, started_at=datetime(2024, 5, 1, 9), follow_up_on=date(2024, 5, 8))
@@ -461,8 +467,9 @@ def test_settings_keep_json_values_inside_the_vault(db: Database) -> None:
     assert settings.get("crisis_contacts") == [{"name": "Samaritans", "phone": "116 123"}]
     settings.delete("lock_after_minutes")
     assert settings.get("lock_after_minutes", 5) == 5
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="JSON"):
         settings.set("ratio", float("nan"))
+    assert settings.get("ratio") is None
 
 
 # -- deleting a person --------------------------------------------------------

@@ -42,7 +42,9 @@ def _open(path: Path, key: bytes) -> Database:
 
 
 def _hits(db: Database, text: str) -> list[tuple[SearchHitKind, int | None]]:
-    return [(hit.kind, hit.session_id or hit.incident_id or hit.person_id) for hit in search(db, text)]
+    return [
+        (hit.kind, hit.session_id or hit.incident_id or hit.person_id) for hit in search(db, text)
+    ]
 
 
 # What each older version could hold, written with that version's own SQL (not

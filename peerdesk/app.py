@@ -1,0 +1,104 @@
+"""The composition root: parse arguments, harden the process, pick the vault folder, run the GUI.
+
+Qt and everything heavy is imported inside :func:`run_gui` only, so that
+``peerdesk --version`` and ``--help`` answer at once, need no display, and never
+load a GUI toolkit into a process that only wanted to print a line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .i18n import _
+from .paths import APP_NAME, DATA_DIR_ENV, resolve_data_dir, resource_path, vault_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+STYLESHEET = ("style", "peerdesk.qss")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    default_dir = resolve_data_dir(None, environ={})
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description=_("peerdesk: an offline, encrypted notebook for workplace peer supporters."),
+        # Raw, so a long default path is never broken at a hyphen.
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_(
+            "The data folder is the first of:\n"
+            "  --data-dir DIR\n"
+            "  the {env} environment variable\n"
+            "  {default}\n"
+            "The vault is kept in its 'vault' subfolder."
+        ).format(env=DATA_DIR_ENV, default=default_dir),
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=_("use DIR as the data folder (for example a folder on an encrypted drive)"),
+    )
+    return parser
+
+
+def harden_process() -> None:
+    """Process-wide hygiene before any secret is in memory.
+
+    - umask 077: anything this process creates (vault files, SQLite's WAL and
+      shared-memory files, Qt's caches) is private to the user from the start.
+    - no core dumps: a crash must not write the unlocked data key or note text
+      to disk (systemd-coredump, apport, ``core`` files).
+    No logging is configured anywhere: there is nothing to leak into a log.
+    """
+    os.umask(0o077)
+    try:
+        import resource
+    except ImportError:  # Windows has no RLIMIT_CORE (and no core files).
+        return
+    # A sandbox may refuse; peerdesk still runs, as safe as the system allows.
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for the ``peerdesk`` command and ``python -m peerdesk``."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    harden_process()
+    return run_gui(vault_dir(resolve_data_dir(args.data_dir)))
+
+
+def configure_application(app: QApplication) -> None:
+    """Names and look. The names only locate QSettings; peerdesk never writes content there."""
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setStyleSheet(resource_path(*STYLESHEET).read_text(encoding="utf-8"))
+
+
+def run_gui(vault_directory: Path) -> int:
+    """Build the application and the lock screen, then run the event loop."""
+    from PySide6.QtWidgets import QApplication
+
+    from .ui.shell import Shell
+
+    # Qt sees only the program name: our own arguments were parsed above, and
+    # Qt's (-platform, -style, ...) are not part of peerdesk's interface.
+    app = QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    configure_application(app)
+    # kdf=None: calibrate Argon2id on this machine. Production never weakens it.
+    shell = Shell(vault_directory, kdf=None)
+    app.aboutToQuit.connect(shell.shutdown)
+    shell.show()
+    return app.exec()

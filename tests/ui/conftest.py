@@ -1,0 +1,74 @@
+"""UI fixtures: the real look, a vault folder per test, and finders by accessible name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from peerdesk.app import configure_application
+from peerdesk.paths import vault_dir
+from peerdesk.store import KdfParams, Vault
+from peerdesk.ui.shell import Shell
+from peerdesk.ui.vault_thread import VaultThread
+
+W = TypeVar("W", bound=QWidget)
+
+EXISTING_PASSPHRASE = "maple river quietly 42"
+
+
+@pytest.fixture(autouse=True)
+def styled_app(qapp: QApplication) -> QApplication:
+    """The application as peerdesk configures it: names and the real stylesheet."""
+    configure_application(qapp)
+    return qapp
+
+
+@pytest.fixture
+def vault_directory(tmp_path: Path) -> Path:
+    return vault_dir(tmp_path / "peerdesk-data")
+
+
+@pytest.fixture
+def existing_vault(vault_directory: Path, fast_kdf: KdfParams) -> str:
+    """A closed vault in ``vault_directory``; returns its passphrase."""
+    vault, _code = Vault.create(vault_directory, EXISTING_PASSPHRASE, kdf=fast_kdf)
+    vault.close()
+    return EXISTING_PASSPHRASE
+
+
+@pytest.fixture
+def vault_thread() -> Iterator[VaultThread]:
+    thread = VaultThread()
+    yield thread
+    thread.stop()
+
+
+@pytest.fixture
+def shell(qtbot: QtBot, vault_directory: Path, fast_kdf: KdfParams) -> Iterator[Shell]:
+    """peerdesk as the composition root builds it, with a cheap KDF, already showing."""
+    shell = Shell(vault_directory, kdf=fast_kdf)
+    qtbot.addWidget(shell.lock_screen)
+    shell.show()
+    qtbot.waitExposed(shell.lock_screen)
+    yield shell
+    shell.shutdown()
+
+
+def find(root: QWidget, kind: type[W], name: str) -> W:
+    """The one visible widget of ``kind`` a screen reader would call ``name``."""
+    matches = [
+        w for w in root.findChildren(kind) if w.accessibleName() == name and w.isVisibleTo(root)
+    ]
+    assert len(matches) == 1, f"expected one visible {kind.__name__} named {name!r}, got {matches}"
+    return matches[0]
+
+
+@pytest.fixture
+def by_name() -> Callable[..., QWidget]:
+    """``find`` as a fixture, so test modules need not import from a conftest."""
+    return find
