@@ -111,8 +111,14 @@ class Database:
                 "The vault's database file is missing. Restore the vault folder from a backup."
             )
         try:
+            # Opened on a worker thread (the key derivation before it is slow), then
+            # used from the GUI thread: one thread at a time, never concurrently.
             conn = sqlcipher3.connect(
-                str(path), isolation_level=None, detect_types=0, cached_statements=64
+                str(path),
+                isolation_level=None,
+                detect_types=0,
+                cached_statements=64,
+                check_same_thread=False,
             )
         except sqlcipher3.Error as exc:
             raise translate(exc) from None

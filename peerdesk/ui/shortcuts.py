@@ -1,8 +1,49 @@
 """Every keyboard shortcut, declared once, so they can be read and documented in one place.
 
-Portable text forms: Qt shows "Ctrl" as the Command key on macOS.
+Portable text forms: Qt shows "Ctrl" as the Command key on macOS. The Help menu's
+shortcut list is built from ``ALL``; nothing else defines a shortcut.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from ..i18n import _
+
+
+@dataclass(frozen=True, slots=True)
+class Shortcut:
+    keys: str
+    description: str
+
+
 LOCK = "Ctrl+L"
+QUICK_HIDE = "Ctrl+Shift+H"
+FIND = "Ctrl+F"
+NEW_PERSON = "Ctrl+Shift+N"
+NEW_SESSION = "Ctrl+N"
+NEW_INCIDENT = "Ctrl+Shift+I"
+RENAME_PERSON = "F2"
+FOLLOW_UPS = "Ctrl+Shift+U"
+PEOPLE = "Ctrl+1"
+SETTINGS = "Ctrl+,"
+SHORTCUT_HELP = "F1"
+QUIT = "Ctrl+Q"
+
+
+def all_shortcuts() -> list[Shortcut]:
+    """What the Help menu lists, in the order a supporter meets them."""
+    return [
+        Shortcut(LOCK, _("Lock peerdesk")),
+        Shortcut(QUICK_HIDE, _("Lock and minimise at once (someone walked in)")),
+        Shortcut(FIND, _("Search notes, incidents and aliases")),
+        Shortcut(PEOPLE, _("Go to the people list")),
+        Shortcut(NEW_PERSON, _("Add a person")),
+        Shortcut(RENAME_PERSON, _("Rename the selected person")),
+        Shortcut(NEW_SESSION, _("New session for the selected person")),
+        Shortcut(NEW_INCIDENT, _("New incident diary entry for the selected person")),
+        Shortcut(FOLLOW_UPS, _("Show follow-ups due")),
+        Shortcut(SETTINGS, _("Settings")),
+        Shortcut(SHORTCUT_HELP, _("Show these keyboard shortcuts")),
+        Shortcut(QUIT, _("Quit peerdesk (saves and locks first)")),
+    ]
