@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from . import recovery
 from .errors import InvalidText, VaultDamaged, WrongPassphrase
 
 FORMAT = "peerdesk-keyslots"
@@ -294,3 +295,47 @@ def argon2_kdf_record(params: KdfParams, salt: bytes) -> dict[str, Any]:
 
 def hkdf_kdf_record(salt: bytes) -> dict[str, Any]:
     return {"name": "hkdf-sha256", "salt": _b64(salt)}
+
+
+# -- the ways in: each derives a KEK, then seals or opens one slot -----------------
+
+
+def open_with_passphrase(slots: KeySlots, secret: bytearray) -> bytearray:
+    params = slots.argon2_params()
+    kek = params.derive(secret, slots.salt(PASSPHRASE))
+    try:
+        return slots.open(PASSPHRASE, kek)
+    finally:
+        wipe(kek)
+
+
+def open_with_recovery(slots: KeySlots, code: str) -> bytearray:
+    material = recovery.to_bytes(code)
+    kek = hkdf(material, slots.salt(RECOVERY), RECOVERY)
+    wipe(material)
+    try:
+        return slots.open(RECOVERY, kek)
+    finally:
+        wipe(kek)
+
+
+def seal_passphrase(
+    slots: KeySlots, secret: bytearray, data_key: bytearray, params: KdfParams
+) -> None:
+    salt = secrets.token_bytes(SALT_BYTES)
+    kek = params.derive(secret, salt)
+    try:
+        slots.seal(PASSPHRASE, kek, data_key, argon2_kdf_record(params, salt))
+    finally:
+        wipe(kek)
+
+
+def seal_recovery(slots: KeySlots, code: str, data_key: bytearray) -> None:
+    salt = secrets.token_bytes(SALT_BYTES)
+    material = recovery.to_bytes(code)
+    kek = hkdf(material, salt, RECOVERY)
+    wipe(material)
+    try:
+        slots.seal(RECOVERY, kek, data_key, hkdf_kdf_record(salt))
+    finally:
+        wipe(kek)

@@ -36,15 +36,16 @@ from .keychain import Keychain
 from .keyslots import (
     DAMAGED_SLOTS,
     KEYCHAIN,
-    PASSPHRASE,
-    RECOVERY,
     SALT_BYTES,
     KdfParams,
     KeySlots,
-    argon2_kdf_record,
     calibrate,
     hkdf,
     hkdf_kdf_record,
+    open_with_passphrase,
+    open_with_recovery,
+    seal_passphrase,
+    seal_recovery,
     secret_bytes,
     wipe,
 )
@@ -135,8 +136,8 @@ class Vault:
             db: Database | None = None
             try:
                 db = _create_database(directory / DB_NAME, data_key, slots.vault_id)
-                _seal_passphrase(slots, secret, data_key, params)
-                _seal_recovery(slots, code, data_key)
+                seal_passphrase(slots, secret, data_key, params)
+                seal_recovery(slots, code, data_key)
                 atomic_write(directory / SLOTS_NAME, slots.to_bytes(), what="the vault's key file")
             except BaseException:
                 if db is not None:
@@ -166,9 +167,11 @@ class Vault:
         if recovery_code is not None:
             # Checked before any file is read or key derived: a typo is named at once.
             code = recovery.normalise(recovery_code)
-            return cls._unlock(Path(directory), kdf, lambda slots: _open_recovery(slots, code))
+            return cls._unlock(Path(directory), kdf, lambda slots: open_with_recovery(slots, code))
         with secret_bytes(passphrase or "") as secret:
-            return cls._unlock(Path(directory), kdf, lambda slots: _open_passphrase(slots, secret))
+            return cls._unlock(
+                Path(directory), kdf, lambda slots: open_with_passphrase(slots, secret)
+            )
 
     @classmethod
     def open_remembered(
@@ -271,7 +274,7 @@ class Vault:
         with secret_bytes(new_passphrase) as secret:
             params = self._kdf or calibrate()
             slots = self._copy_slots()
-            _seal_passphrase(slots, secret, key, params)
+            seal_passphrase(slots, secret, key, params)
             self._write_slots(slots)
 
     def remember_on_this_computer(self, keychain: Keychain) -> None:
@@ -353,47 +356,6 @@ def _read_slots(directory: Path) -> KeySlots:
     if len(raw) > 1024 * 1024:
         raise VaultDamaged(DAMAGED_SLOTS)
     return KeySlots.from_bytes(raw)
-
-
-def _open_passphrase(slots: KeySlots, secret: bytearray) -> bytearray:
-    params = slots.argon2_params()
-    kek = params.derive(secret, slots.salt(PASSPHRASE))
-    try:
-        return slots.open(PASSPHRASE, kek)
-    finally:
-        wipe(kek)
-
-
-def _open_recovery(slots: KeySlots, code: str) -> bytearray:
-    material = recovery.to_bytes(code)
-    kek = hkdf(material, slots.salt(RECOVERY), RECOVERY)
-    wipe(material)
-    try:
-        return slots.open(RECOVERY, kek)
-    finally:
-        wipe(kek)
-
-
-def _seal_passphrase(
-    slots: KeySlots, secret: bytearray, data_key: bytearray, params: KdfParams
-) -> None:
-    salt = secrets.token_bytes(SALT_BYTES)
-    kek = params.derive(secret, salt)
-    try:
-        slots.seal(PASSPHRASE, kek, data_key, argon2_kdf_record(params, salt))
-    finally:
-        wipe(kek)
-
-
-def _seal_recovery(slots: KeySlots, code: str, data_key: bytearray) -> None:
-    salt = secrets.token_bytes(SALT_BYTES)
-    material = recovery.to_bytes(code)
-    kek = hkdf(material, salt, RECOVERY)
-    wipe(material)
-    try:
-        slots.seal(RECOVERY, kek, data_key, hkdf_kdf_record(salt))
-    finally:
-        wipe(kek)
 
 
 def _create_database(path: Path, data_key: bytearray, vault_id: str) -> Database:
