@@ -20,7 +20,9 @@ from .i18n import _
 from .paths import APP_NAME, DATA_DIR_ENV, resolve_data_dir, resource_path, vault_dir
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from .store import KdfParams
 
 STYLESHEET = ("style", "peerdesk.qss")
 
@@ -76,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     harden_process()
-    return run_gui(vault_dir(resolve_data_dir(args.data_dir)))
+    return run_gui(resolve_data_dir(args.data_dir))
 
 
 def configure_application(app: QApplication) -> None:
@@ -87,18 +89,30 @@ def configure_application(app: QApplication) -> None:
     app.setStyleSheet(resource_path(*STYLESHEET).read_text(encoding="utf-8"))
 
 
-def run_gui(vault_directory: Path) -> int:
-    """Build the application and the lock screen, then run the event loop."""
+def build_main_window(data_dir: Path, *, kdf: KdfParams | None = None) -> QMainWindow:
+    """Build the whole app for ``data_dir`` without entering the event loop.
+
+    ``kdf=None`` calibrates Argon2id on this machine; only tests pass cheaper
+    parameters, explicitly. Production never weakens the KDF.
+    """
     from PySide6.QtWidgets import QApplication
 
-    from .ui.shell import Shell
+    from .ui.app_window import AppWindow
 
-    # Qt sees only the program name: our own arguments were parsed above, and
-    # Qt's (-platform, -style, ...) are not part of peerdesk's interface.
-    app = QApplication([sys.argv[0] if sys.argv else APP_NAME])
-    configure_application(app)
-    # kdf=None: calibrate Argon2id on this machine. Production never weakens it.
-    shell = Shell(vault_directory, kdf=None)
-    app.aboutToQuit.connect(shell.shutdown)
-    shell.show()
-    return app.exec()
+    app = QApplication.instance()
+    if app is None:
+        # Qt sees only the program name: our own arguments were parsed already, and
+        # Qt's (-platform, -style, ...) are not part of peerdesk's interface.
+        app = QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    if isinstance(app, QApplication):
+        configure_application(app)
+    return AppWindow(vault_dir(Path(data_dir)), kdf=kdf)
+
+
+def run_gui(data_dir: Path) -> int:
+    """Build the window, show it, and run the event loop until quit."""
+    from PySide6.QtWidgets import QApplication
+
+    window = build_main_window(data_dir)
+    window.show()
+    return QApplication.exec()

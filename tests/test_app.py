@@ -13,7 +13,7 @@ import pytest
 
 import peerdesk
 from peerdesk import app
-from peerdesk.paths import DATA_DIR_ENV
+from peerdesk.paths import DATA_DIR_ENV, vault_dir
 
 REPO = Path(__file__).resolve().parent.parent
 HEAVY = ("PySide6", "shiboken6", "reportlab")
@@ -115,8 +115,8 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     calls: list[object] = []
     monkeypatch.setattr(app, "harden_process", lambda: calls.append("hardened"))
 
-    def run_gui(vault_directory: Path) -> int:
-        calls.append(vault_directory)
+    def run_gui(data_dir: Path) -> int:
+        calls.append(vault_dir(data_dir))  # where the window will look for the vault
         return 0
 
     monkeypatch.setattr(app, "run_gui", run_gui)
@@ -180,9 +180,9 @@ def test_the_real_start_shows_the_first_run_screen_and_writes_nothing(tmp_path: 
         import sys
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
-        import peerdesk.ui.shell as shell_module
+        import peerdesk.ui.app_window as window_module
 
-        original_show = shell_module.Shell.show
+        original_show = window_module.AppWindow.show
 
         def show_then_quit(self):
             original_show(self)
@@ -198,7 +198,7 @@ def test_the_real_start_shows_the_first_run_screen_and_writes_nothing(tmp_path: 
 
             QTimer.singleShot(0, report)
 
-        shell_module.Shell.show = show_then_quit
+        window_module.AppWindow.show = show_then_quit
         from peerdesk.app import main
         sys.exit(main(["--data-dir", sys.argv[1]]))
         """

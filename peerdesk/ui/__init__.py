@@ -1,4 +1,4 @@
-"""Qt widgets: the lock screen, the main window and the shell that switches between them.
+"""Qt widgets: the app window, lock screen, workspace, editors and dialogs.
 
 Only this package imports Qt. It calls the vault and services; it never runs SQL.
 """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ..paths import APP_NAME
@@ -36,6 +37,7 @@ def confirm_destructive(parent: QWidget | None, question: str, detail: str, acti
     box = QMessageBox(parent)
     box.setWindowTitle(APP_NAME)  # never an alias or any content
     box.setIcon(QMessageBox.Icon.Warning)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # an alias is never read as markup
     box.setText(question)
     box.setInformativeText(detail)
     do_it = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
@@ -63,6 +65,7 @@ def inform(parent: QWidget | None, text: str, *, problem: bool = False) -> None:
     box = QMessageBox(parent)
     box.setWindowTitle(APP_NAME)
     box.setIcon(QMessageBox.Icon.Warning if problem else QMessageBox.Icon.Information)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
     box.exec()
 

@@ -29,6 +29,7 @@ PEOPLE = "Ctrl+1"
 SETTINGS = "Ctrl+,"
 SHORTCUT_HELP = "F1"
 QUIT = "Ctrl+Q"
+DELETE_PERSON = "Del"  # in the people list only; always asks first
 
 
 def all_shortcuts() -> list[Shortcut]:
@@ -40,6 +41,7 @@ def all_shortcuts() -> list[Shortcut]:
         Shortcut(PEOPLE, _("Go to the people list")),
         Shortcut(NEW_PERSON, _("Add a person")),
         Shortcut(RENAME_PERSON, _("Rename the selected person")),
+        Shortcut(DELETE_PERSON, _("Delete the selected person (in the people list; asks first)")),
         Shortcut(NEW_SESSION, _("New session for the selected person")),
         Shortcut(NEW_INCIDENT, _("New incident diary entry for the selected person")),
         Shortcut(FOLLOW_UPS, _("Show follow-ups due")),

@@ -21,6 +21,7 @@ from peerdesk.store import (
 from peerdesk.store.db import Database
 from peerdesk.store.schema import CURRENT_VERSION
 
+from ..unprivileged import RAISED_VAULT_ERROR, make_reachable, run_unprivileged
 from .conftest import PASSPHRASE, snapshot
 
 
@@ -211,44 +212,15 @@ def test_database_disk_full_keeps_earlier_notes(vault: Vault) -> None:
     assert vault.sessions.get(first.id).notes == "Saved before the disk filled up."
 
 
-def _as_unprivileged(fn: object) -> tuple[int, str]:
-    """Run ``fn`` where folder permissions apply: in a child that drops root if needed."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        os.close(read_fd)
-        code, message = 0, ""
-        try:
-            if os.geteuid() == 0:
-                os.setgid(65534)
-                os.setuid(65534)
-            fn()  # type: ignore[operator]
-        except VaultWriteError as exc:
-            code, message = 3, str(exc)
-        except BaseException as exc:  # noqa: BLE001
-            code, message = 4, type(exc).__name__
-        os.write(write_fd, message.encode())
-        os._exit(code)
-    os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as fh:
-        message = fh.read().decode()
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), message
-
-
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to drop privileges")
 def test_unwritable_data_folder(tmp_path: Path, fast_kdf: KdfParams) -> None:
     parent = tmp_path / "readonly"
     parent.mkdir()
     os.chmod(parent, 0o555)  # noqa: S103 - readable, deliberately not writable
-    for folder in (tmp_path, *tmp_path.parents):
-        if folder == Path("/"):
-            break
-        # Let the unprivileged child reach the folder, as a user's own folder would be.
-        os.chmod(folder, os.stat(folder).st_mode | 0o005)
-    code, message = _as_unprivileged(
+    make_reachable(parent)
+    code, message = run_unprivileged(
         lambda: Vault.create(parent / "vault", PASSPHRASE, kdf=fast_kdf)
     )
-    assert code == 3, message
+    assert code == RAISED_VAULT_ERROR, message
     assert "not allowed to write there" in message
     assert list(parent.iterdir()) == []

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from peerdesk.app import configure_application
 from peerdesk.paths import vault_dir
 from peerdesk.store import KdfParams, Vault
-from peerdesk.ui.shell import Shell
+from peerdesk.ui.app_window import AppWindow
 from peerdesk.ui.vault_thread import VaultThread
 
 W = TypeVar("W", bound=QWidget)
@@ -49,14 +49,14 @@ def vault_thread() -> Iterator[VaultThread]:
 
 
 @pytest.fixture
-def shell(qtbot: QtBot, vault_directory: Path, fast_kdf: KdfParams) -> Iterator[Shell]:
-    """peerdesk as the composition root builds it, with a cheap KDF, already showing."""
-    shell = Shell(vault_directory, kdf=fast_kdf)
-    qtbot.addWidget(shell.lock_screen)
-    shell.show()
-    qtbot.waitExposed(shell.lock_screen)
-    yield shell
-    shell.shutdown()
+def shell(qtbot: QtBot, vault_directory: Path, fast_kdf: KdfParams) -> Iterator[AppWindow]:
+    """peerdesk's window as the composition root builds it, with a cheap KDF, showing."""
+    window = AppWindow(vault_directory, kdf=fast_kdf)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.shutdown()
 
 
 def find(root: QWidget, kind: type[W], name: str) -> W:

@@ -10,17 +10,25 @@ import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from peerdesk.store import KdfParams, Vault, VaultInUse, WrongPassphrase
+from peerdesk.ui.app_window import AppWindow
 from peerdesk.ui.lock_screen import (
     MAX_RETRY_DELAY_SECONDS,
     new_passphrase_problem,
     recovery_code_lines,
     retry_delay_seconds,
 )
-from peerdesk.ui.shell import Shell
 
 Find = Callable[..., QWidget]
 NEW_PASSPHRASE = "blue kettle sings at dawn"
@@ -36,7 +44,7 @@ def file_bytes(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.name != "vault.lock"}
 
 
-def create_through_first_run(qtbot: QtBot, shell: Shell, by_name: Find, passphrase: str) -> str:
+def create_through_first_run(qtbot: QtBot, shell: AppWindow, by_name: Find, passphrase: str) -> str:
     """Fill in the first-run page, press Enter, and return the recovery code shown."""
     screen = shell.lock_screen
     qtbot.keyClicks(by_name(screen, QLineEdit, "Passphrase"), passphrase)
@@ -47,7 +55,29 @@ def create_through_first_run(qtbot: QtBot, shell: Shell, by_name: Find, passphra
     return by_name(screen, QLabel, "Recovery code").text()
 
 
-def unlock(qtbot: QtBot, shell: Shell, by_name: Find, passphrase: str) -> None:
+def asked_groups(screen: QWidget) -> list[QLineEdit]:
+    """The two "Group N" fields of the confirmation page, in order."""
+    return [
+        field
+        for field in screen.findChildren(QLineEdit)
+        if field.accessibleName().startswith("Group ") and field.isVisibleTo(screen)
+    ]
+
+
+def group_number(field: QLineEdit) -> int:
+    return int(field.accessibleName().removeprefix("Group "))
+
+
+def confirm_code(qtbot: QtBot, screen: QWidget, by_name: Find, shown: str) -> None:
+    """From the recovery code page: "I have a copy", type the asked groups, Continue."""
+    groups = shown.replace("\n", "-").split("-")
+    qtbot.mouseClick(by_name(screen, QPushButton, "I have a copy"), Qt.MouseButton.LeftButton)
+    for field in asked_groups(screen):
+        qtbot.keyClicks(field, groups[group_number(field) - 1])
+    qtbot.mouseClick(by_name(screen, QPushButton, "Continue"), Qt.MouseButton.LeftButton)
+
+
+def unlock(qtbot: QtBot, shell: AppWindow, by_name: Find, passphrase: str) -> None:
     screen = shell.lock_screen
     qtbot.keyClicks(by_name(screen, QLineEdit, "Passphrase"), passphrase)
     qtbot.mouseClick(by_name(screen, QPushButton, "Unlock"), Qt.MouseButton.LeftButton)
@@ -57,7 +87,7 @@ def unlock(qtbot: QtBot, shell: Shell, by_name: Find, passphrase: str) -> None:
 
 
 def test_first_run_explains_what_is_protected_and_asks_for_a_passphrase_twice(
-    shell: Shell, by_name: Find
+    shell: AppWindow, by_name: Find
 ) -> None:
     screen = shell.lock_screen
     assert screen.current_page == "first run"
@@ -73,7 +103,7 @@ def test_first_run_explains_what_is_protected_and_asks_for_a_passphrase_twice(
 
 
 def test_first_run_creates_the_vault_and_shows_a_working_recovery_code_once(
-    qtbot: QtBot, shell: Shell, by_name: Find, vault_directory: Path, fast_kdf: KdfParams
+    qtbot: QtBot, shell: AppWindow, by_name: Find, vault_directory: Path, fast_kdf: KdfParams
 ) -> None:
     shown = create_through_first_run(qtbot, shell, by_name, NEW_PASSPHRASE)
 
@@ -86,13 +116,10 @@ def test_first_run_creates_the_vault_and_shows_a_working_recovery_code_once(
     assert visible_titles() == ["peerdesk"]
 
     with qtbot.waitSignal(shell.unlocked):
-        qtbot.mouseClick(
-            by_name(shell.lock_screen, QPushButton, "I have written it down"),
-            Qt.MouseButton.LeftButton,
-        )
+        confirm_code(qtbot, shell.lock_screen, by_name, shown)
     assert label.text() == ""  # shown once: gone from the screen for good
-    assert shell.main_window is not None
-    assert shell.main_window.isVisible()
+    assert shell.workspace is not None
+    assert shell.workspace.isVisible()
     assert not shell.lock_screen.isVisible()
 
     with qtbot.waitSignal(shell.locked):
@@ -103,7 +130,7 @@ def test_first_run_creates_the_vault_and_shows_a_working_recovery_code_once(
 
 
 def test_create_shows_a_busy_state_and_never_blocks_the_window(
-    qtbot: QtBot, shell: Shell, by_name: Find
+    qtbot: QtBot, shell: AppWindow, by_name: Find
 ) -> None:
     screen = shell.lock_screen
     qtbot.keyClicks(by_name(screen, QLineEdit, "Passphrase"), NEW_PASSPHRASE)
@@ -130,7 +157,7 @@ def test_create_shows_a_busy_state_and_never_blocks_the_window(
 )
 def test_a_bad_new_passphrase_is_explained_and_creates_nothing(
     qtbot: QtBot,
-    shell: Shell,
+    shell: AppWindow,
     by_name: Find,
     vault_directory: Path,
     first: str,
@@ -171,8 +198,8 @@ def test_recovery_code_is_shown_on_two_rows_of_four_groups() -> None:
 def test_an_existing_vault_gets_the_unlock_page(
     qtbot: QtBot, existing_vault: str, vault_directory: Path, fast_kdf: KdfParams, by_name: Find
 ) -> None:
-    shell = Shell(vault_directory, kdf=fast_kdf)
-    qtbot.addWidget(shell.lock_screen)
+    shell = AppWindow(vault_directory, kdf=fast_kdf)
+    qtbot.addWidget(shell)
     try:
         shell.show()
         assert shell.lock_screen.current_page == "unlock"
@@ -186,17 +213,17 @@ def test_an_existing_vault_gets_the_unlock_page(
 @pytest.fixture
 def locked_shell(
     qtbot: QtBot, existing_vault: str, vault_directory: Path, fast_kdf: KdfParams
-) -> Shell:
-    shell = Shell(vault_directory, kdf=fast_kdf)
-    qtbot.addWidget(shell.lock_screen)
+) -> AppWindow:
+    shell = AppWindow(vault_directory, kdf=fast_kdf)
+    qtbot.addWidget(shell)
     shell.show()
-    qtbot.waitExposed(shell.lock_screen)
+    qtbot.waitExposed(shell)
     yield shell
     shell.shutdown()
 
 
 def test_wrong_passphrase_is_explained_changes_nothing_and_the_wait_grows(
-    qtbot: QtBot, locked_shell: Shell, by_name: Find, vault_directory: Path, fast_kdf: KdfParams
+    qtbot: QtBot, locked_shell: AppWindow, by_name: Find, vault_directory: Path, fast_kdf: KdfParams
 ) -> None:
     screen = locked_shell.lock_screen
     with pytest.raises(WrongPassphrase) as raised:
@@ -214,7 +241,7 @@ def test_wrong_passphrase_is_explained_changes_nothing_and_the_wait_grows(
     assert "1 second" in by_name(screen, QLabel, "Wait before trying again").text()
     assert file_bytes(vault_directory) == before
     assert locked_shell.vault is None
-    assert locked_shell.main_window is None
+    assert locked_shell.workspace is None
 
     # Enter during the wait does nothing: no second attempt is started.
     field = by_name(screen, QLineEdit, "Passphrase")
@@ -240,7 +267,7 @@ def test_retry_delay_doubles_and_is_capped() -> None:
 
 def test_a_vault_in_use_is_explained_without_adding_a_wait(
     qtbot: QtBot,
-    locked_shell: Shell,
+    locked_shell: AppWindow,
     existing_vault: str,
     by_name: Find,
     vault_directory: Path,
@@ -261,11 +288,11 @@ def test_a_vault_in_use_is_explained_without_adding_a_wait(
 
 
 def test_the_right_passphrase_opens_the_main_window(
-    qtbot: QtBot, locked_shell: Shell, existing_vault: str, by_name: Find
+    qtbot: QtBot, locked_shell: AppWindow, existing_vault: str, by_name: Find
 ) -> None:
     with qtbot.waitSignal(locked_shell.unlocked):
         unlock(qtbot, locked_shell, by_name, existing_vault)
-    window = locked_shell.main_window
+    window = locked_shell.workspace
     assert window is not None
     assert window.isVisible()
     assert not locked_shell.lock_screen.isVisible()
@@ -278,10 +305,10 @@ def test_the_right_passphrase_opens_the_main_window(
 # -- lock --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("how", ["Ctrl+L", "Lock now button"])
+@pytest.mark.parametrize("how", ["Ctrl+L", "toolbar Lock button"])
 def test_locking_destroys_the_main_window_and_closes_the_vault(
     qtbot: QtBot,
-    locked_shell: Shell,
+    locked_shell: AppWindow,
     existing_vault: str,
     by_name: Find,
     vault_directory: Path,
@@ -290,7 +317,7 @@ def test_locking_destroys_the_main_window_and_closes_the_vault(
 ) -> None:
     with qtbot.waitSignal(locked_shell.unlocked):
         unlock(qtbot, locked_shell, by_name, existing_vault)
-    window = locked_shell.main_window
+    window = locked_shell.workspace
     vault = locked_shell.vault
     assert window is not None
     assert vault is not None
@@ -302,12 +329,16 @@ def test_locking_destroys_the_main_window_and_closes_the_vault(
         if how == "Ctrl+L":
             qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
         else:
-            qtbot.mouseClick(by_name(window, QPushButton, "Lock now"), Qt.MouseButton.LeftButton)
+            toolbar = locked_shell.findChild(QToolBar, "mainToolbar")
+            lock_button = next(
+                b for b in toolbar.findChildren(QToolButton) if b.text() == "Lock"
+            )
+            qtbot.mouseClick(lock_button, Qt.MouseButton.LeftButton)
 
     assert not shiboken6.isValid(window)  # destroyed, not merely hidden
     assert vault.closed
     assert locked_shell.vault is None
-    assert locked_shell.main_window is None
+    assert locked_shell.workspace is None
     assert locked_shell.lock_screen.isVisible()
     assert locked_shell.lock_screen.current_page == "unlock"
     assert by_name(locked_shell.lock_screen, QLineEdit, "Passphrase").text() == ""
@@ -321,16 +352,13 @@ def test_locking_destroys_the_main_window_and_closes_the_vault(
 
 
 def test_window_titles_never_show_the_passphrase_or_the_folder(
-    qtbot: QtBot, shell: Shell, by_name: Find, vault_directory: Path
+    qtbot: QtBot, shell: AppWindow, by_name: Find, vault_directory: Path
 ) -> None:
     titles: set[str] = set(visible_titles())
-    create_through_first_run(qtbot, shell, by_name, NEW_PASSPHRASE)
+    shown = create_through_first_run(qtbot, shell, by_name, NEW_PASSPHRASE)
     titles.update(visible_titles())
     with qtbot.waitSignal(shell.unlocked):
-        qtbot.mouseClick(
-            by_name(shell.lock_screen, QPushButton, "I have written it down"),
-            Qt.MouseButton.LeftButton,
-        )
+        confirm_code(qtbot, shell.lock_screen, by_name, shown)
     titles.update(visible_titles())
     with qtbot.waitSignal(shell.locked):
         shell.lock()
@@ -340,7 +368,7 @@ def test_window_titles_never_show_the_passphrase_or_the_folder(
 
 
 def test_any_text_a_person_can_type_works_as_a_passphrase(
-    qtbot: QtBot, shell: Shell, by_name: Find, hostile_text: str
+    qtbot: QtBot, shell: AppWindow, by_name: Find, hostile_text: str
 ) -> None:
     passphrase = hostile_text + " passphrase"
     screen = shell.lock_screen
@@ -348,10 +376,9 @@ def test_any_text_a_person_can_type_works_as_a_passphrase(
     by_name(screen, QLineEdit, "Confirm passphrase").setText(passphrase)
     qtbot.mouseClick(by_name(screen, QPushButton, "Create vault"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.current_page == "recovery code")
+    shown = by_name(screen, QLabel, "Recovery code").text()
     with qtbot.waitSignal(shell.unlocked):
-        qtbot.mouseClick(
-            by_name(screen, QPushButton, "I have written it down"), Qt.MouseButton.LeftButton
-        )
+        confirm_code(qtbot, screen, by_name, shown)
     with qtbot.waitSignal(shell.locked):
         shell.lock()
     with qtbot.waitSignal(shell.unlocked):
@@ -361,7 +388,7 @@ def test_any_text_a_person_can_type_works_as_a_passphrase(
 
 
 def test_quitting_on_the_recovery_code_page_closes_the_new_vault(
-    qtbot: QtBot, shell: Shell, by_name: Find, vault_directory: Path, fast_kdf: KdfParams
+    qtbot: QtBot, shell: AppWindow, by_name: Find, vault_directory: Path, fast_kdf: KdfParams
 ) -> None:
     create_through_first_run(qtbot, shell, by_name, NEW_PASSPHRASE)
     shell.shutdown()
@@ -369,11 +396,11 @@ def test_quitting_on_the_recovery_code_page_closes_the_new_vault(
 
 
 def test_quitting_while_unlocked_closes_the_vault_and_the_main_window(
-    qtbot: QtBot, locked_shell: Shell, existing_vault: str, by_name: Find
+    qtbot: QtBot, locked_shell: AppWindow, existing_vault: str, by_name: Find
 ) -> None:
     with qtbot.waitSignal(locked_shell.unlocked):
         unlock(qtbot, locked_shell, by_name, existing_vault)
-    window, vault = locked_shell.main_window, locked_shell.vault
+    window, vault = locked_shell.workspace, locked_shell.vault
     assert window is not None
     assert vault is not None
     with qtbot.waitSignal(window.destroyed):
@@ -382,10 +409,35 @@ def test_quitting_while_unlocked_closes_the_vault_and_the_main_window(
 
 
 def test_the_recovery_code_has_the_focus_not_the_dismiss_button(
-    qtbot: QtBot, shell: Shell, by_name: Find
+    qtbot: QtBot, shell: AppWindow, by_name: Find
 ) -> None:
     create_through_first_run(qtbot, shell, by_name, NEW_PASSPHRASE)
     qtbot.waitUntil(lambda: by_name(shell.lock_screen, QLabel, "Recovery code").hasFocus())
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert shell.lock_screen.current_page == "recovery code"  # still there
+
+
+def test_locking_during_setup_hides_the_code_and_closes_the_new_vault(
+    qtbot: QtBot, shell: AppWindow, by_name: Find, vault_directory: Path, fast_kdf: KdfParams
+) -> None:
+    # Quick-hide while the code is on screen: it must not stay there, nor the vault open.
+    shown = create_through_first_run(qtbot, shell, by_name, NEW_PASSPHRASE)
+    with qtbot.waitSignal(shell.locked):
+        shell.lock()
+    screen = shell.lock_screen
+    assert screen.current_page == "unlock"
+    assert all(shown[:5] not in label.text() for label in screen.findChildren(QLabel))
+    qtbot.waitUntil(lambda: not shell.vault_thread.busy)
+    Vault.open(vault_directory, NEW_PASSPHRASE, kdf=fast_kdf).close()  # closed, not in use
+    with qtbot.waitSignal(shell.unlocked):
+        unlock(qtbot, shell, by_name, NEW_PASSPHRASE)
+
+
+def test_the_unlock_page_offers_the_recovery_code(locked_shell: AppWindow, by_name: Find) -> None:
+    screen = locked_shell.lock_screen
+    link = by_name(screen, QPushButton, "Use recovery code")
+    assert link.isEnabled()
+    link.click()
+    assert screen.current_page == "recovery unlock"
+    assert by_name(screen, QLineEdit, "Recovery code").echoMode() == QLineEdit.EchoMode.Password

@@ -1,0 +1,310 @@
+"""How records read in the workspace's lists: relative dates, one-line previews, rows. No Qt.
+
+Every list in the workspace (people, the session timeline, the incident diary,
+search results, follow-ups) shows the same kind of :class:`Row`: a title, a
+quieter detail line and an optional badge whose *words* carry the meaning
+("Follow-up overdue (3 days)"), so nothing relies on colour alone.
+
+Text a supporter typed (aliases, places, notes) may hold right-to-left marks
+or overrides. Wherever such text sits inside a longer line it is wrapped in
+Unicode isolates (U+2068 FIRST STRONG ISOLATE … U+2069 POP DIRECTIONAL
+ISOLATE): a closing isolate ends any override opened inside it (UAX #9), so a
+hostile alias cannot reverse the date or the words shown after it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from .i18n import _
+from .store.models import (
+    Consent,
+    ConsentMethod,
+    ConsentStatus,
+    Incident,
+    Person,
+    RecipientType,
+    Referral,
+    ReferralStatus,
+    SearchHitKind,
+    Session,
+    SessionMode,
+    Urgency,
+)
+from .store.search import snippet_parts
+
+FSI = "\u2068"
+PDI = "\u2069"
+SEPARATOR = " · "
+PREVIEW_CHARS = 160
+# Within two weeks a supporter thinks in days ("3 days ago"); further back, a date.
+RELATIVE_DAYS = 14
+
+# Control characters and line/paragraph separators would break a one-line row.
+_NOT_ON_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class DateStyle:
+    """What today is, and how a day and a time of day are written (the UI passes QLocale's)."""
+
+    today: date
+    day: Callable[[date], str] = date.isoformat
+    time_of_day: Callable[[time], str] = time.isoformat
+
+    def moment(self, when: datetime) -> str:
+        return _("{day}, {time}").format(
+            day=self.day(when.date()), time=self.time_of_day(when.time())
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line in a workspace list.
+
+    ``detail_parts`` are ``(text, emphasised)`` runs (search matches are emphasised),
+    each already safe to show on one line. ``badge`` is a short status shown on
+    its own line: framed when ``alert`` (a follow-up that is due), quiet otherwise.
+    ``muted`` rows are de-emphasised (a closed person, a session without notes
+    yet). ``key`` identifies the record.
+    """
+
+    key: Hashable
+    title: str
+    detail_parts: tuple[tuple[str, bool], ...] = ()
+    badge: str = ""
+    alert: bool = False
+    muted: bool = False
+
+    @property
+    def detail(self) -> str:
+        return "".join(text for text, _emphasised in self.detail_parts)
+
+    @property
+    def spoken(self) -> str:
+        """The whole row as one sentence, for screen readers."""
+        return ". ".join(part for part in (self.title, self.detail, self.badge) if part)
+
+
+# -- text ---------------------------------------------------------------------------
+
+
+def isolate(text: str) -> str:
+    """``text`` wrapped in Unicode isolates, so its direction cannot leak into what follows."""
+    return FSI + text + PDI
+
+
+def one_line(text: str) -> str:
+    """Typed text made safe for one line: control characters and runs of space become a space."""
+    return _WHITESPACE.sub(" ", _NOT_ON_ONE_LINE.sub(" ", text)).strip()
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """The first non-blank line of ``text``, on one line, cut at ``limit`` characters."""
+    for line in text.splitlines():
+        flat = one_line(line)
+        if flat:
+            return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    return ""
+
+
+def right_to_left(text: str) -> bool:
+    """Whether the first strong character is right-to-left (how FSI picks a direction)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def days_text(days: int) -> str:
+    return _("1 day") if days == 1 else _("{n} days").format(n=days)
+
+
+def duration_text(minutes: int) -> str:
+    """``"45 min"``, ``"1 h 30 min"``; an empty string for 0 (not yet filled in)."""
+    if minutes <= 0:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("{m} min").format(m=rest)
+    if not rest:
+        return _("{h} h").format(h=hours)
+    return _("{h} h {m} min").format(h=hours, m=rest)
+
+
+def mode_text(mode: SessionMode) -> str:
+    return {
+        SessionMode.IN_PERSON: _("In person"),
+        SessionMode.PHONE: _("Phone"),
+        SessionMode.VIDEO: _("Video"),
+        SessionMode.CHAT: _("Chat"),
+    }[mode]
+
+
+def recipient_text(kind: RecipientType) -> str:
+    return {
+        RecipientType.EAP: _("Employee assistance (EAP)"),
+        RecipientType.COUNSELLING: _("Counselling"),
+        RecipientType.HR: _("HR"),
+        RecipientType.UNION: _("Union"),
+        RecipientType.OCCUPATIONAL_HEALTH: _("Occupational health"),
+        RecipientType.CRISIS: _("Crisis service"),
+        RecipientType.OTHER: _("Other service"),
+    }[kind]
+
+
+# -- relative dates -------------------------------------------------------------------
+
+
+def last_contact_text(last: datetime | None, dates: DateStyle) -> str:
+    if last is None:
+        return _("No sessions yet")
+    days = (dates.today - last.date()).days
+    if days < 0:
+        return _("Next session {day}").format(day=dates.day(last.date()))
+    if days == 0:
+        return _("Last contact today")
+    if days == 1:
+        return _("Last contact yesterday")
+    if days < RELATIVE_DAYS:
+        return _("Last contact {n} days ago").format(n=days)
+    return _("Last contact {day}").format(day=dates.day(last.date()))
+
+
+def due_text(due: date, dates: DateStyle) -> str:
+    """A follow-up that is due: "Follow-up due today" or "Follow-up overdue (3 days)"."""
+    late = (dates.today - due).days
+    if late <= 0:
+        return _("Follow-up due today")
+    return _("Follow-up overdue ({days})").format(days=days_text(late))
+
+
+# -- rows -----------------------------------------------------------------------------
+
+
+def person_row(person: Person, dates: DateStyle) -> Row:
+    contact = last_contact_text(person.last_contact, dates)
+    if person.closed_at is not None:
+        contact = _("Closed") + SEPARATOR + contact
+    badge = "" if person.follow_up_due is None else due_text(person.follow_up_due, dates)
+    return Row(
+        person.id, person.alias, ((contact, False),), badge, alert=bool(badge), muted=person.closed
+    )
+
+
+def session_row(session: Session, dates: DateStyle, *, latest: bool) -> Row:
+    """A timeline row. Only the latest session's follow-up can be due (see ``Person``).
+
+    The title is only the date and time, so it fits a narrow timeline beside the
+    editor; how, how long and the first line of the notes share the detail line.
+    """
+    facts = [mode_text(session.mode)]
+    duration = duration_text(session.duration_minutes)
+    if duration:
+        facts.append(duration)
+    badge, due = "", False
+    if session.follow_up_on is not None:
+        due = latest and session.follow_up_on <= dates.today
+        if due:
+            badge = due_text(session.follow_up_on, dates)
+        else:
+            badge = _("Follow-up planned for {day}").format(day=dates.day(session.follow_up_on))
+    first = preview(session.notes)
+    facts.append(isolate(first) if first else _("No notes yet"))
+    detail = SEPARATOR.join(facts)
+    return Row(session.id, dates.moment(session.started_at), ((detail, False),), badge, alert=due)
+
+
+def incident_row(incident: Incident, dates: DateStyle) -> Row:
+    facts = []
+    place = one_line(incident.place)
+    if place:
+        facts.append(isolate(place))
+    first = preview(incident.what_happened)
+    facts.append(isolate(first) if first else _("Nothing written yet"))
+    detail = SEPARATOR.join(facts)
+    return Row(incident.id, dates.moment(incident.occurred_at), ((detail, False),))
+
+
+def consent_row(consent: Consent, dates: DateStyle) -> Row:
+    how = _("verbal") if consent.given_how is ConsentMethod.VERBAL else _("written")
+    detail = _("Given {day} ({how}), until {until}").format(
+        day=dates.day(consent.given_on), how=how, until=dates.day(consent.expires_on)
+    )
+    status = consent.status(dates.today)
+    badge = {
+        ConsentStatus.ACTIVE: _("Active"),
+        ConsentStatus.EXPIRED: _("Expired"),
+        ConsentStatus.WITHDRAWN: _("Withdrawn"),
+    }[status]
+    title = (
+        recipient_text(consent.recipient_type)
+        + SEPARATOR
+        + isolate(one_line(consent.recipient_name))
+    )
+    active = status is ConsentStatus.ACTIVE
+    return Row(consent.id, title, ((detail, False),), badge, alert=not active, muted=not active)
+
+
+def referral_row(referral: Referral, dates: DateStyle) -> Row:
+    urgency = {
+        Urgency.ROUTINE: _("Routine"),
+        Urgency.SOON: _("Soon"),
+        Urgency.URGENT: _("Urgent"),
+    }[referral.urgency]
+    started = referral.created_at.astimezone().date()
+    detail = _("Started {day}").format(day=dates.day(started)) + SEPARATOR + urgency
+    badge = {
+        ReferralStatus.DRAFT: _("Draft"),
+        ReferralStatus.EXPORTED: _("Exported"),
+        ReferralStatus.ACCEPTED: _("Accepted"),
+        ReferralStatus.DECLINED: _("Declined"),
+    }[referral.status]
+    title = (
+        recipient_text(referral.recipient_type)
+        + SEPARATOR
+        + isolate(one_line(referral.recipient_name))
+    )
+    return Row(referral.id, title, ((detail, False),), badge)
+
+
+def search_row(
+    key: Hashable,
+    kind: SearchHitKind,
+    alias: str,
+    when: datetime | None,
+    snippet: str,
+    dates: DateStyle,
+) -> Row:
+    """A search result: what it is, whose, when, and the snippet with matches emphasised.
+
+    Each snippet run is isolated on its own, so a right-to-left override typed in
+    a note cannot disguise the matched word next to it.
+    """
+    label = {
+        SearchHitKind.PERSON: _("Person"),
+        SearchHitKind.SESSION: _("Session"),
+        SearchHitKind.INCIDENT: _("Diary entry"),
+    }[kind]
+    facts = [label, isolate(alias)]
+    if when is not None:
+        facts.append(dates.day(when.date()))
+    parts = tuple((isolate(text), matched) for text, matched in snippet_parts(snippet))
+    return Row(key, SEPARATOR.join(facts), parts)
+
+
+def follow_up_row(session: Session, alias: str, dates: DateStyle) -> Row:
+    due = session.follow_up_on or dates.today  # follow_ups_due only returns planned ones
+    detail = _("Planned at the session on {day}").format(day=dates.day(session.started_at.date()))
+    first = preview(session.notes, 80)
+    if first:
+        detail += SEPARATOR + isolate(first)
+    return Row(session.id, alias, ((detail, False),), due_text(due, dates), alert=True)

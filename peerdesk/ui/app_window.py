@@ -1,0 +1,293 @@
+"""The one peerdesk window: the lock screen while locked, the workspace while unlocked.
+
+It is the only holder of the open ``Vault``. Locking is one method, :meth:`lock`:
+save what is being typed, remember where the supporter was (ids only), destroy
+every widget that showed content, clear our clipboard copy and file-dialog
+traces, close the vault, and show the lock screen. Nothing is merely hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from ..i18n import _
+from ..paths import APP_NAME
+from ..preferences import Preferences
+from ..store import KdfParams, Vault
+from . import shortcuts
+from .clipboard import ClipboardGuard
+from .file_dialogs import scrub_traces
+from .help_dialog import show_shortcuts
+from .lock_guard import LockGuard
+from .lock_screen import LockScreen
+from .settings_dialog import open_settings
+from .vault_thread import VaultThread
+from .workspace import Workspace, WorkspaceState
+
+SEARCH_DELAY_MS = 250
+
+
+class AppWindow(QMainWindow):
+    """peerdesk's main window, from the first lock screen to quit."""
+
+    unlocked = Signal()
+    """The vault is open and the workspace is showing. Emits nothing."""
+
+    locked = Signal()
+    """The vault is closed and every content widget destroyed. Emits nothing."""
+
+    def __init__(
+        self, vault_directory: Path, *, kdf: KdfParams | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("appWindow")
+        self.setWindowTitle(APP_NAME)  # and never anything else: no alias, no path
+        self.resize(1180, 760)
+        self._vault: Vault | None = None
+        self._workspace: Workspace | None = None
+        self._toolbar: QToolBar | None = None
+        self._search_field: QLineEdit | None = None
+        self._where: WorkspaceState | None = None  # ids only, kept across a lock
+
+        self.vault_thread = VaultThread(self)
+        self._pages = QStackedWidget()
+        self.setCentralWidget(self._pages)
+        self.lock_screen = LockScreen(vault_directory, kdf, self.vault_thread)
+        self.lock_screen.unlocked.connect(self._open_workspace)
+        self._pages.addWidget(self.lock_screen)
+
+        self.lock_guard = LockGuard(self, self._preferences)
+        self.lock_guard.lock_requested.connect(self.lock)
+        self.clipboard_guard = ClipboardGuard(self._preferences, self)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self._build_menus()
+        self._set_unlocked_actions(False)
+
+    # -- what tests and the composition root look at ------------------------------------
+
+    @property
+    def vault(self) -> Vault | None:
+        """The open vault, or None while locked."""
+        return self._vault
+
+    @property
+    def workspace(self) -> Workspace | None:
+        """The workspace while unlocked; None (and destroyed) while locked."""
+        ws = self._workspace
+        return ws if ws is not None and shiboken6.isValid(ws) else None
+
+    @property
+    def search_field(self) -> QLineEdit | None:
+        field = self._search_field
+        return field if field is not None and shiboken6.isValid(field) else None
+
+    def _preferences(self) -> Preferences | None:
+        return Preferences(self._vault.settings) if self._vault is not None else None
+
+    # -- menus and toolbar ----------------------------------------------------------------
+
+    def _action(
+        self, text: str, keys: str | None, slot: Callable[[], object], *, unlocked: bool = True
+    ) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        action.setProperty("needsVault", unlocked)
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def _build_menus(self) -> None:
+        self.lock_action = self._action(_("Lock"), shortcuts.LOCK, self.lock)
+        self.quick_hide_action = self._action(
+            _("Lock and minimise"), shortcuts.QUICK_HIDE, self.quick_hide
+        )
+        self.settings_action = self._action(_("Settings…"), shortcuts.SETTINGS, self.open_settings)
+        quit_action = self._action(_("Quit"), shortcuts.QUIT, self.close, unlocked=False)
+        find = self._action(_("Search"), shortcuts.FIND, self.focus_search)
+        people = self._action(_("People"), shortcuts.PEOPLE, lambda: self._ws("show_people"))
+        follow_ups = self._action(
+            _("Follow-ups due"), shortcuts.FOLLOW_UPS, lambda: self._ws("show_follow_ups")
+        )
+        add_person = self._action(
+            _("Add person…"), shortcuts.NEW_PERSON, lambda: self._ws("add_person")
+        )
+        rename = self._action(
+            _("Rename person…"), shortcuts.RENAME_PERSON, lambda: self._ws("rename_person")
+        )
+        new_session = self._action(
+            _("New session"), shortcuts.NEW_SESSION, lambda: self._ws("new_session")
+        )
+        new_incident = self._action(
+            _("New incident diary entry"), shortcuts.NEW_INCIDENT, lambda: self._ws("new_incident")
+        )
+        help_keys = self._action(
+            _("Keyboard shortcuts"), shortcuts.SHORTCUT_HELP, self.show_shortcuts, unlocked=False
+        )
+
+        bar = self.menuBar()
+        app_menu = bar.addMenu(_("&peerdesk"))
+        for action in (self.lock_action, self.quick_hide_action, self.settings_action):
+            app_menu.addAction(action)
+        app_menu.addSeparator()
+        app_menu.addAction(quit_action)
+        people_menu = bar.addMenu(_("&People"))
+        for action in (add_person, rename, new_session, new_incident):
+            people_menu.addAction(action)
+        view_menu = bar.addMenu(_("&View"))
+        for action in (people, follow_ups, find):
+            view_menu.addAction(action)
+        bar.addMenu(_("&Help")).addAction(help_keys)
+        self._toolbar_actions = (follow_ups, add_person, new_session)
+
+    def _set_unlocked_actions(self, unlocked: bool) -> None:
+        for action in self.actions():
+            if action.property("needsVault"):
+                action.setEnabled(unlocked)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar(_("Main toolbar"), self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.lock_action)
+        toolbar.addAction(self.quick_hide_action)
+        toolbar.addSeparator()
+        for action in self._toolbar_actions:
+            toolbar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        field = QLineEdit()
+        field.setAccessibleName(_("Search"))
+        native = QKeySequence(shortcuts.FIND).toString(QKeySequence.SequenceFormat.NativeText)
+        field.setPlaceholderText(_("Search notes, incidents, people ({keys})").format(keys=native))
+        field.setClearButtonEnabled(True)
+        field.setMinimumWidth(300)
+        field.textChanged.connect(lambda _text: self._search_timer.start())
+        field.returnPressed.connect(self._enter_results)
+        toolbar.addWidget(field)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self._toolbar, self._search_field = toolbar, field
+
+    # -- unlocking ----------------------------------------------------------------------
+
+    @Slot(object)
+    def _open_workspace(self, vault: Vault) -> None:
+        self._vault = vault
+        workspace = Workspace(vault)
+        self._pages.addWidget(workspace)
+        self._pages.setCurrentWidget(workspace)
+        self._workspace = workspace
+        self._build_toolbar()
+        self._set_unlocked_actions(True)
+        if self._where is not None:
+            workspace.restore(self._where)
+        self.lock_guard.start()
+        self.unlocked.emit()
+
+    def _ws(self, method: str) -> None:
+        workspace = self.workspace
+        if workspace is not None:
+            getattr(workspace, method)()
+
+    @Slot()
+    def focus_search(self) -> None:
+        field = self.search_field
+        if field is not None:
+            field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            field.selectAll()
+
+    @Slot()
+    def _run_search(self) -> None:
+        self._search_timer.stop()
+        field, workspace = self.search_field, self.workspace
+        if field is None or workspace is None:
+            return
+        workspace.search(field.text())  # blank text returns to the person, focus stays
+
+    @Slot()
+    def _enter_results(self) -> None:
+        """Enter in the search field: search now and move into the results to pick one."""
+        self._run_search()
+        field, workspace = self.search_field, self.workspace
+        if field is not None and workspace is not None and field.text().strip():
+            workspace.focus_results()
+
+    @Slot()
+    def open_settings(self) -> None:
+        if self._vault is not None and open_settings(
+            self, self._vault, self.vault_thread, closed_by=self.locked
+        ):
+            self.lock_guard.reload_settings()
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        show_shortcuts(self)
+
+    # -- locking ------------------------------------------------------------------------
+
+    @Slot()
+    def lock(self, reason: str = "") -> None:
+        """Save, forget every content widget, close the vault, show the lock screen."""
+        del reason  # why it locked does not change what locking does
+        vault, self._vault = self._vault, None
+        if vault is None:
+            # Locked already, or still setting up: make sure no recovery code stays up.
+            self.lock_screen.reset()
+            self.locked.emit()
+            return
+        self.lock_guard.stop()
+        self._search_timer.stop()
+        workspace = self.workspace
+        if workspace is not None:
+            workspace.flush()
+            self._where = workspace.state()
+        self._set_unlocked_actions(False)
+        # Lock screen first, so no frame shows a half-destroyed workspace.
+        self.lock_screen.reset()
+        self._pages.setCurrentWidget(self.lock_screen)
+        for widget in (self._toolbar, workspace):
+            if widget is not None and shiboken6.isValid(widget):
+                widget.setParent(None)
+                shiboken6.delete(widget)  # destroyed now, with its undo stacks
+        self._toolbar = self._search_field = self._workspace = None
+        self.clipboard_guard.clear_if_ours()
+        scrub_traces()
+        # Closed on the vault thread, behind any passphrase or keychain work still
+        # running there: closing wipes the data key that work may be sealing.
+        self.vault_thread.submit(vault.close, on_result=lambda _none: self.locked.emit())
+
+    @Slot()
+    def quick_hide(self) -> None:
+        """Someone walked in: lock and get out of sight in one key press."""
+        self.lock()
+        self.showMinimized()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    @Slot()
+    def shutdown(self) -> None:
+        """At quit: save and lock, then close any vault the lock screen still holds."""
+        self.lock()
+        pending = self.lock_screen.release_vault()
+        self.vault_thread.stop(final=pending.close if pending is not None else None)

@@ -1,0 +1,382 @@
+"""One person: their sessions as a timeline, their incident diary, consents and referrals.
+
+The Sessions and Incident diary tabs are master and detail: the list on the
+left, the selected record's editor on the right. Moving through the list with
+the arrows shows each record; Enter moves the focus into its editor. An editor
+is flushed before it is replaced, so switching records never loses a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TypeAlias
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import _
+from ..store import NotFound, Vault, VaultError
+from ..store.models import IncidentId, Person, PersonId, SessionId
+from ..timeline import Row, consent_row, incident_row, referral_row, session_row
+from . import dialogs
+from .incident_editor import IncidentEditor
+from .people_list import person_menu
+from .row_list import KEY_ROLE, RowListView, date_style
+from .session_editor import SessionEditor
+from .widgets import button, plain_label
+
+Editor: TypeAlias = SessionEditor | IncidentEditor
+
+
+class PersonTab(StrEnum):
+    SESSIONS = "sessions"
+    INCIDENTS = "incidents"
+    CONSENTS = "consents"
+    REFERRALS = "referrals"
+
+
+_TAB_ORDER = list(PersonTab)
+
+
+class RecordPane(QWidget):
+    """A list of records beside the editor of the one selected."""
+
+    saved = Signal()
+    """The open editor saved its record. Emits nothing."""
+
+    def __init__(
+        self,
+        list_name: str,
+        empty_text: str,
+        placeholder: str,
+        load_rows: Callable[[], list[Row]],
+        make_editor: Callable[[int], Editor],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._load_rows = load_rows
+        self._make_editor = make_editor
+        self._editor: Editor | None = None
+
+        self.view = RowListView(list_name)
+        self.view.row_chosen.connect(self._chosen)
+        self.view.activated.connect(self._activated)
+        self.empty_hint = plain_label(empty_text, "muted")
+        left = QWidget()
+        # Room for "Follow-up overdue (12 days)" and a date; the editor takes the rest.
+        left.setMinimumWidth(240)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.empty_hint)
+
+        self._editor_area = QStackedWidget()
+        self._editor_area.setObjectName("editorArea")
+        hint = plain_label(placeholder, "muted")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._editor_area.addWidget(hint)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(left)
+        splitter.addWidget(self._editor_area)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 7)
+        splitter.setSizes([5000, 7000])  # proportions until the window has a size
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(splitter)
+        self.refresh()
+
+    @property
+    def editor(self) -> Editor | None:
+        return self._editor
+
+    @property
+    def open_id(self) -> int | None:
+        return None if self._editor is None else int(self._editor.record_id)
+
+    def refresh(self) -> None:
+        rows = self._load_rows()
+        model = self.view.row_model()
+        before = self.view.current_key()
+        model.set_rows(rows)
+        self.empty_hint.setVisible(not rows)
+        # A reset (a record added, or a date edited into another place) loses the
+        # current row; put it back (the editor showing it is kept, see _show_editor).
+        if before is not None and self.view.current_key() != before:
+            self.view.select_key(before)
+
+    def open(self, record_id: int, *, focus: bool = False) -> bool:
+        """Select the record and show it in the editor; False if it is not in this list."""
+        if not self.view.select_key(record_id):
+            return False
+        self._show_editor(record_id)
+        if focus:
+            self.focus_editor()
+        return True
+
+    def focus_editor(self) -> None:
+        """Put the cursor where typing belongs (the notes, or what happened)."""
+        if self._editor is not None:
+            self._editor.focus_main_text()
+
+    def flush(self) -> None:
+        if self._editor is not None:
+            self._editor.flush()
+
+    def _chosen(self, key: object) -> None:
+        if isinstance(key, int):
+            self._show_editor(key)
+
+    def _activated(self, index: QModelIndex) -> None:
+        key = index.data(KEY_ROLE)
+        if isinstance(key, int):
+            self._show_editor(key)
+            self.focus_editor()
+
+    def _show_editor(self, record_id: int) -> None:
+        if self.open_id == record_id:
+            return
+        self._close_editor()
+        try:
+            editor = self._make_editor(record_id)
+        except NotFound as problem:
+            dialogs.inform(self, str(problem), problem=True)
+            self.refresh()
+            return
+        editor.saved.connect(self._editor_saved)
+        self._editor = editor
+        self._editor_area.addWidget(editor)
+        self._editor_area.setCurrentWidget(editor)
+
+    def _close_editor(self) -> None:
+        editor, self._editor = self._editor, None
+        if editor is None:
+            return
+        editor.flush()
+        self._editor_area.removeWidget(editor)
+        editor.hide()
+        editor.deleteLater()
+
+    def _editor_saved(self) -> None:
+        self.refresh()
+        self.saved.emit()
+
+
+class PersonView(QWidget):
+    """Everything kept about one person, under their alias."""
+
+    changed = Signal()
+    """A session or diary entry was added or saved (last contact may differ). Emits nothing."""
+    rename_requested = Signal()
+    """The supporter asked to rename this person. Emits nothing."""
+    closing_requested = Signal(bool)
+    """Close (True) or reopen (False) this person. Emits the wish."""
+    delete_requested = Signal()
+    """The supporter asked to delete this person. Emits nothing."""
+
+    def __init__(self, vault: Vault, person_id: PersonId, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("personView")
+        self._vault = vault
+        self._person: Person = vault.people.get(person_id)
+
+        self.alias_label = plain_label("", "personAlias")
+        self.alias_label.setAccessibleName(_("Alias"))
+        self.alias_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.status_label = plain_label("", "muted")
+        self.status_label.setAccessibleName(_("Support status"))
+        new_session = button(_("New session"), primary=True)
+        new_session.clicked.connect(self.new_session)
+        new_incident = button(_("New diary entry"))
+        new_incident.clicked.connect(self.new_incident)
+        self._actions_button = QPushButton(_("Person actions"))
+        self._actions_button.setAccessibleName(_("Person actions"))
+        self._actions_button.setObjectName("personActions")
+
+        # The alias has the whole width to itself: a long one wraps instead of
+        # being squeezed into a column beside the buttons.
+        actions = QHBoxLayout()
+        actions.addWidget(self.status_label, 1)
+        for widget in (new_session, new_incident, self._actions_button):
+            actions.addWidget(widget)
+        header = QVBoxLayout()
+        header.setSpacing(4)
+        header.addWidget(self.alias_label)
+        header.addLayout(actions)
+
+        dates = date_style()
+        self.sessions = RecordPane(
+            _("Sessions"),
+            _("No sessions yet. Start one with “New session”."),
+            _("Choose a session on the left to read or edit it."),
+            self._session_rows,
+            lambda record: SessionEditor(vault, SessionId(record)),
+        )
+        self.incidents = RecordPane(
+            _("Incident diary"),
+            _("The diary is empty. Add what happened with “New diary entry”."),
+            _("Choose an entry on the left to read or edit it."),
+            self._incident_rows,
+            lambda record: IncidentEditor(vault, IncidentId(record)),
+        )
+        for pane in (self.sessions, self.incidents):
+            pane.saved.connect(self.changed)
+        consents = _history_tab(
+            _("Consents"),
+            _(
+                "What this person agreed may be shared, as recorded so far. Recording a "
+                "consent arrives with the referral feature; until then this list is read-only."
+            ),
+            _("No consents recorded."),
+            [consent_row(c, dates) for c in vault.consents.list_for_person(person_id)],
+        )
+        referrals = _history_tab(
+            _("Referrals"),
+            _(
+                "Handoffs to services, as recorded so far. Creating and exporting referrals "
+                "arrives with the referral feature; until then this list is read-only."
+            ),
+            _("No referrals recorded."),
+            [referral_row(r, dates) for r in vault.referrals.list_for_person(person_id)],
+        )
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("personTabs")
+        self.tabs.setAccessibleName(_("Record of this person"))
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.sessions, _("Sessions"))
+        self.tabs.addTab(self.incidents, _("Incident diary"))
+        self.tabs.addTab(consents, _("Consents"))
+        self.tabs.addTab(referrals, _("Referrals"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 12, 8)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+        self._show_person()
+
+    @property
+    def person_id(self) -> PersonId:
+        return self._person.id
+
+    @property
+    def person(self) -> Person:
+        return self._person
+
+    def tab(self) -> PersonTab:
+        return _TAB_ORDER[max(0, self.tabs.currentIndex())]
+
+    def set_tab(self, tab: PersonTab) -> None:
+        self.tabs.setCurrentIndex(_TAB_ORDER.index(tab))
+
+    def open_session(self, session_id: SessionId, *, focus: bool = False) -> bool:
+        self.set_tab(PersonTab.SESSIONS)
+        return self.sessions.open(session_id, focus=focus)
+
+    def open_incident(self, incident_id: IncidentId, *, focus: bool = False) -> bool:
+        self.set_tab(PersonTab.INCIDENTS)
+        return self.incidents.open(incident_id, focus=focus)
+
+    def focus_current_tab(self) -> None:
+        """Enter on a person: the focus goes to the list in the tab showing."""
+        page = self.tabs.currentWidget()
+        target = page.view if isinstance(page, RecordPane) else page
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def new_session(self) -> None:
+        """Start a session now (0 minutes, in person) and put the cursor in its notes."""
+        try:
+            session = self._vault.sessions.add(self.person_id)
+        except VaultError as problem:
+            dialogs.inform(self, str(problem), problem=True)
+            return
+        self.sessions.refresh()
+        self.open_session(session.id, focus=True)
+        self.changed.emit()
+
+    def new_incident(self) -> None:
+        """Start a diary entry dated now and put the cursor in it."""
+        try:
+            incident = self._vault.incidents.add(self.person_id)
+        except VaultError as problem:
+            dialogs.inform(self, str(problem), problem=True)
+            return
+        self.incidents.refresh()
+        self.open_incident(incident.id, focus=True)
+        self.changed.emit()
+
+    def flush(self) -> None:
+        """Make every open editor save now."""
+        self.sessions.flush()
+        self.incidents.flush()
+
+    def reload_person(self) -> None:
+        """After a rename, close or reopen: read the header again."""
+        self._person = self._vault.people.get(self.person_id)
+        self._show_person()
+        self.sessions.refresh()
+
+    def _session_rows(self) -> list[Row]:
+        dates = date_style()
+        sessions = self._vault.sessions.list_for_person(self.person_id)
+        # Only the newest session's follow-up can still be due, and only while support is open.
+        can_be_due = not self._person.closed
+        return [session_row(s, dates, latest=can_be_due and n == 0) for n, s in enumerate(sessions)]
+
+    def _incident_rows(self) -> list[Row]:
+        dates = date_style()
+        incidents = self._vault.incidents.list_for_person(self.person_id)
+        return [incident_row(incident, dates) for incident in incidents]
+
+    def _show_person(self) -> None:
+        person, dates = self._person, date_style()
+        self.alias_label.setText(person.alias)
+        since = person.created_at.astimezone().date()
+        if person.closed_at is not None:
+            self.status_label.setText(
+                _("Support closed on {day}. The records stay until you delete them.").format(
+                    day=dates.day(person.closed_at.astimezone().date())
+                )
+            )
+        else:
+            self.status_label.setText(_("Supported since {day}").format(day=dates.day(since)))
+        menu = person_menu(self, person.closed)
+        menu.triggered.connect(lambda action: self._menu_chosen(str(action.data())))
+        old = self._actions_button.menu()
+        self._actions_button.setMenu(menu)
+        if old is not None:
+            old.deleteLater()
+
+    def _menu_chosen(self, what: str) -> None:
+        if what == "rename":
+            self.rename_requested.emit()
+        elif what in ("close", "reopen"):
+            self.closing_requested.emit(what == "close")
+        elif what == "delete":
+            self.delete_requested.emit()
+
+
+def _history_tab(name: str, note: str, empty: str, rows: list[Row]) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 12, 0, 0)
+    layout.addWidget(plain_label(note, "hint"))
+    view = RowListView(name)
+    view.row_model().set_rows(rows)
+    layout.addWidget(view, 1)
+    if not rows:
+        view.hide()
+        layout.addWidget(plain_label(empty, "muted"))
+        layout.addStretch(1)
+    return page

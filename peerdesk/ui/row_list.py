@@ -1,0 +1,336 @@
+"""The row look every workspace list shares: a title, a quieter detail line, a worded badge.
+
+``RowModel``/``RowDelegate``/``RowListView`` show :class:`peerdesk.timeline.Row`
+values. The people list, the session timeline, the incident diary, search
+results and follow-ups all use them, so every list reads the same way.
+
+Text is drawn with ``QTextLayout`` from plain strings (never parsed as rich
+text), so an alias such as ``<b>Sam</b>`` shows exactly as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from datetime import date
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QDate,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    QTime,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from ..i18n import _
+from ..timeline import DateStyle, Row, right_to_left
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def date_style(today: date | None = None) -> DateStyle:
+    """Dates in this computer's language: "Tue 4 Mar" ("Tue 4 Mar 2025" in another year)."""
+    locale = QLocale()
+    # Patterns, not the locale's short format ("3/4/25" is ambiguous across countries);
+    # translators may reorder them. The year is left out while it is this year's.
+    this_year, other_year = _("ddd d MMM"), _("ddd d MMM yyyy")
+    day = today or date.today()
+    return DateStyle(
+        today=day,
+        day=lambda d: locale.toString(
+            QDate(d.year, d.month, d.day), this_year if d.year == day.year else other_year
+        ),
+        time_of_day=lambda t: locale.toString(
+            QTime(t.hour, t.minute, t.second), QLocale.FormatType.ShortFormat
+        ),
+    )
+
+
+# -- the shared row look --------------------------------------------------------------
+
+
+class RowModel(QAbstractListModel):
+    """A flat list of :class:`Row` values, updated in place when the same records come back."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.title
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return row.spoken
+        if role == ROW_ROLE:
+            return row
+        if role == KEY_ROLE:
+            return row.key
+        return None
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Replace the rows; same records in the same order keep the view's selection."""
+        if [r.key for r in rows] == [r.key for r in self._rows]:
+            self._rows = list(rows)
+            if self._rows:
+                self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+            return
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def index_of(self, key: Hashable) -> QModelIndex:
+        for number, row in enumerate(self._rows):
+            if row.key == key:
+                return self.index(number)
+        return QModelIndex()
+
+
+def _utf16_length(text: str) -> int:
+    # Qt counts UTF-16 code units: an emoji outside the BMP is two.
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _mix(a: QColor, b: QColor, weight: float) -> QColor:
+    """``weight`` of ``a`` and the rest of ``b``: muted text that follows the palette."""
+    return QColor.fromRgbF(
+        a.redF() * weight + b.redF() * (1 - weight),
+        a.greenF() * weight + b.greenF() * (1 - weight),
+        a.blueF() * weight + b.blueF() * (1 - weight),
+    )
+
+
+class RowDelegate(QStyledItemDelegate):
+    """Paints a Row: the title, the detail line quieter, then the badge on a line of its own.
+
+    The badge has its own line so a narrow list never cuts "Follow-up overdue"
+    down to "Follow-up ov…": that marker is the point of the row.
+    """
+
+    PAD_X = 10
+    PAD_Y = 8
+    GAP = 3
+
+    @staticmethod
+    def _fonts(base: QFont) -> tuple[QFont, QFont, QFont]:
+        title = QFont(base)
+        title.setWeight(QFont.Weight.DemiBold)
+        detail = QFont(base)
+        detail.setPointSizeF(base.pointSizeF() * 0.92)
+        badge = QFont(detail)
+        badge.setWeight(QFont.Weight.DemiBold)
+        return title, detail, badge
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        row = index.data(ROW_ROLE)
+        title, detail, badge = self._fonts(option.font)
+        height = QFontMetrics(title).height()
+        if isinstance(row, Row) and row.detail_parts:
+            height += self.GAP + QFontMetrics(detail).height()
+        if isinstance(row, Row) and row.badge:
+            height += self.GAP + 2 + QFontMetrics(badge).height() + 2
+        return QSize(200, height + 2 * self.PAD_Y)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        row = index.data(ROW_ROLE)
+        if not isinstance(row, Row):
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # the text is ours to draw, below
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        # Background, selection and focus as the style (and peerdesk.qss) draw them.
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+
+        palette: QPalette = opt.palette
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        ink = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        paper = palette.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base)
+        # 72% ink stays above 4.5:1 contrast on the usual light and dark bases.
+        quiet = _mix(ink, paper, 0.72)
+        title_font, detail_font, badge_font = self._fonts(opt.font)
+        whole: QRect = opt.rect
+        left, width = whole.left() + self.PAD_X, whole.width() - 2 * self.PAD_X
+        top = whole.top() + self.PAD_Y
+
+        painter.save()
+        painter.setPen(quiet if row.muted else ink)
+        height = QFontMetrics(title_font).height()
+        _draw_line(painter, QRect(left, top, width, height), title_font, ((row.title, False),))
+        top += height + self.GAP
+        if row.detail_parts:
+            height = QFontMetrics(detail_font).height()
+            painter.setPen(quiet)
+            _draw_line(painter, QRect(left, top, width, height), detail_font, row.detail_parts)
+            top += height + self.GAP
+        if row.badge:
+            self._paint_badge(painter, QPoint(left, top), width, row, badge_font, ink, paper)
+        if not selected:
+            # A hairline between rows, so two-line rows do not run together.
+            painter.setPen(_mix(ink, paper, 0.12))
+            painter.drawLine(whole.left() + 8, whole.bottom(), whole.right() - 8, whole.bottom())
+        painter.restore()
+
+    @staticmethod
+    def _paint_badge(
+        painter: QPainter, at: QPoint, room: int, row: Row, font: QFont, ink: QColor, paper: QColor
+    ) -> None:
+        painter.save()
+        if not row.alert:
+            # Quiet: plain text lined up with the lines above, no frame.
+            font = QFont(font)
+            font.setWeight(QFont.Weight.Normal)
+        metrics = QFontMetrics(font)
+        inset = 8 if row.alert else 0
+        text = metrics.elidedText(row.badge, Qt.TextElideMode.ElideRight, room - 2 * inset)
+        width = metrics.horizontalAdvance(text) + 2 * inset
+        rect = QRect(at.x(), at.y(), width, metrics.height() + 4)
+        if row.alert:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(_mix(ink, paper, 0.6))
+            painter.setBrush(_mix(ink, paper, 0.08))
+            painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+            painter.setPen(ink)
+        else:
+            painter.setPen(_mix(ink, paper, 0.72))
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextSingleLine, text)
+        painter.restore()
+
+
+def _draw_line(
+    painter: QPainter, rect: QRect, font: QFont, parts: Sequence[tuple[str, bool]]
+) -> None:
+    """One line of plain text, emphasised runs in bold, elided to fit, never rich text."""
+    text = "".join(part for part, _emphasised in parts)
+    if not text:
+        return
+    shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+    kept = _utf16_length(shown)
+    ranges: list[QTextLayout.FormatRange] = []
+    start = 0
+    for part, emphasised in parts:
+        length = _utf16_length(part)
+        if emphasised and start < kept:
+            bold = QTextCharFormat()
+            bold.setFontWeight(QFont.Weight.Bold)
+            span = QTextLayout.FormatRange()
+            span.start, span.length, span.format = start, min(length, kept - start), bold
+            ranges.append(span)
+        start += length
+    layout = QTextLayout(shown, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.NoWrap)
+    # Like FSI: a snippet that starts in Hebrew or Arabic reads right to left.
+    rtl = right_to_left(text)
+    direction = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+    option.setTextDirection(direction)
+    option.setAlignment(Qt.AlignmentFlag.AlignLeft)
+    layout.setTextOption(option)
+    layout.setFormats(ranges)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(rect.width())
+    layout.endLayout()
+    painter.save()
+    painter.setClipRect(rect)  # bold runs are a little wider than the elision measured
+    layout.draw(painter, QPointF(rect.left(), rect.top()))
+    painter.restore()
+
+
+class RowListView(QListView):
+    """A list of rows: arrows move, Enter (and double-click) opens, Delete asks to delete.
+
+    ``row_chosen`` follows the *selection*, not the current index: tabbing into the
+    list makes its first row current without selecting it, and that must not open
+    someone's record on screen by itself.
+    """
+
+    row_chosen = Signal(object)
+    """A row was selected (arrows, a click, or in code). Emits the row's key."""
+    delete_pressed = Signal()
+    """The Delete key was pressed on the current row. Emits nothing."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.setObjectName("rowList")
+        self.setModel(RowModel(self))
+        self.setItemDelegate(RowDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.selectionModel().selectionChanged.connect(self._selection_changed)
+
+    def _selection_changed(self) -> None:
+        selected = self.selectionModel().selectedIndexes()
+        if selected:
+            self.row_chosen.emit(selected[0].data(KEY_ROLE))
+
+    def row_model(self) -> RowModel:
+        model = self.model()
+        assert isinstance(model, RowModel)  # noqa: S101 - set in __init__, never replaced
+        return model
+
+    def current_key(self) -> Hashable | None:
+        index = self.currentIndex()
+        return index.data(KEY_ROLE) if index.isValid() else None
+
+    def select_key(self, key: Hashable | None) -> bool:
+        """Make the row with ``key`` current; False (and no selection) if it is not shown."""
+        index = self.row_model().index_of(key) if key is not None else QModelIndex()
+        if not index.isValid():
+            self.clearSelection()
+            self.setCurrentIndex(QModelIndex())
+            return False
+        self.setCurrentIndex(index)
+        self.scrollTo(index)
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Delete) and self.currentIndex().isValid():
+            self.delete_pressed.emit()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,216 @@
+"""The session editor: when, how long and how a conversation happened, its notes and follow-up.
+
+It saves by itself (see :mod:`peerdesk.ui.autosave`); there is no Save button
+to forget. The notes take most of the room: they are what the supporter
+comes here for.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLayout,
+    QLayoutItem,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import _
+from ..store import Vault
+from ..store.models import Session, SessionId, SessionMode
+from ..store.values import UNCHANGED
+from .autosave import AutosaveEditor, WallTimeEdit, date_edit, field_label, to_date, to_qdate
+from .note_edit import NoteEdit, NoteField
+
+MAX_MINUTES = 24 * 60
+# A follow-up is usually planned for about a week later.
+DEFAULT_FOLLOW_UP_DAYS = 7
+
+
+def mode_labels() -> dict[SessionMode, str]:
+    """How each way of meeting is shown, in the order the list offers them."""
+    return {
+        SessionMode.IN_PERSON: _("In person"),
+        SessionMode.PHONE: _("Phone"),
+        SessionMode.VIDEO: _("Video"),
+        SessionMode.CHAT: _("Chat"),
+    }
+
+
+class FlowRow(QLayout):
+    """Widgets side by side, wrapping onto the next row when there is no room (Qt's flow layout)."""
+
+    def __init__(self, *, horizontal_spacing: int, vertical_spacing: int) -> None:
+        super().__init__()
+        self._items: list[QLayoutItem] = []
+        self._gaps = (horizontal_spacing, vertical_spacing)
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        """Place the items row by row within ``rect``; return the height used."""
+        across, down = self._gaps
+        x, y, row_height = rect.x(), rect.y(), 0
+        for item in self._items:
+            hint = item.sizeHint()
+            if x > rect.x() and x + hint.width() > rect.right() + 1:
+                x, y, row_height = rect.x(), y + row_height + down, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + across
+            row_height = max(row_height, hint.height())
+        return y + row_height - rect.y()
+
+
+class SessionEditor(AutosaveEditor):
+    """Edits one session; every change is saved without a Save button."""
+
+    def __init__(self, vault: Vault, session_id: SessionId, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._vault = vault
+        self._session_id = session_id
+        session = vault.sessions.get(session_id)
+
+        self.started_at = WallTimeEdit(_("Date and time"))
+        self.duration = QSpinBox()
+        self.duration.setAccessibleName(_("Duration"))
+        self.duration.setRange(0, MAX_MINUTES)
+        self.duration.setSingleStep(5)
+        self.duration.setSuffix(" " + _("min"))
+        self.mode = QComboBox()
+        self.mode.setAccessibleName(_("Mode"))
+        for mode, text in mode_labels().items():
+            self.mode.addItem(text, mode.value)
+        self.follow_up = QCheckBox(_("Follow up on"))
+        self.follow_up.setAccessibleName(_("Follow up on"))
+        self.follow_up_on = date_edit(_("Follow up on"))
+        notes_field = NoteField(
+            _("Notes"),
+            _(
+                "What you talked about, what they would like to happen next, and what you "
+                "agreed. Keep to what helps you support them."
+            ),
+            field="notes",
+        )
+        self.notes: NoteEdit = notes_field.edit
+
+        self._load(session)
+        self._lay_out(notes_field)
+        self._watch("started_at", self.started_at, self.started_at.dateTimeChanged)
+        self._watch("duration_minutes", self.duration, self.duration.valueChanged)
+        self._watch("mode", self.mode, self.mode.currentIndexChanged)
+        self._watch("follow_up_on", self.follow_up, self.follow_up.toggled)
+        self._watch("follow_up_on", self.follow_up_on, self.follow_up_on.dateChanged)
+        self._watch("notes", self.notes, self.notes.textChanged)
+        self.follow_up.toggled.connect(self._follow_up_toggled)
+
+    @property
+    def record_id(self) -> SessionId:
+        return self._session_id
+
+    def focus_main_text(self) -> None:
+        self.notes.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _load(self, session: Session) -> None:
+        self._loading = True
+        try:
+            self.started_at.set_wall_time(session.started_at)
+            self.duration.setValue(session.duration_minutes)
+            self.mode.setCurrentIndex(max(0, self.mode.findData(session.mode.value)))
+            planned = session.follow_up_on
+            self.follow_up.setChecked(planned is not None)
+            self.follow_up_on.setEnabled(planned is not None)
+            default = session.started_at.date() + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
+            self.follow_up_on.setDate(to_qdate(planned or default))
+            self.notes.set_text(session.notes)
+        finally:
+            self._loading = False
+
+    def _lay_out(self, notes_field: NoteField) -> None:
+        # The facts sit in one row when there is room and wrap under each other when
+        # the editor is narrow (a small screen at 150%), so they never force it wider.
+        facts = FlowRow(horizontal_spacing=20, vertical_spacing=10)
+        columns: list[tuple[QWidget, QWidget]] = [
+            (field_label(_("Date and time"), self.started_at), self.started_at),
+            (field_label(_("Duration"), self.duration), self.duration),
+            (field_label(_("Mode"), self.mode), self.mode),
+            (self.follow_up, self.follow_up_on),
+        ]
+        for label, field in columns:
+            fact = QWidget()
+            column = QVBoxLayout(fact)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(4)
+            column.addWidget(label)
+            column.addWidget(field)
+            facts.addWidget(fact)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(16)
+        layout.addLayout(facts)
+        layout.addWidget(notes_field, 1)
+        layout.addWidget(self.save_status)
+        # In reading order, the notes last: Tab from the facts lands in them.
+        for first, second in zip(
+            (self.started_at, self.duration, self.mode, self.follow_up, self.follow_up_on),
+            (self.duration, self.mode, self.follow_up, self.follow_up_on, self.notes),
+            strict=True,
+        ):
+            QWidget.setTabOrder(first, second)
+
+    def _follow_up_toggled(self, checked: bool) -> None:
+        self.follow_up_on.setEnabled(checked)
+
+    def _write(self, fields: set[str]) -> None:
+        self._vault.sessions.update(
+            self._session_id,
+            started_at=self.started_at.wall_time() if "started_at" in fields else UNCHANGED,
+            duration_minutes=self.duration.value() if "duration_minutes" in fields else UNCHANGED,
+            mode=SessionMode(self.mode.currentData()) if "mode" in fields else UNCHANGED,
+            follow_up_on=self._follow_up_date() if "follow_up_on" in fields else UNCHANGED,
+            notes=self.notes.text() if "notes" in fields else UNCHANGED,
+        )
+
+    def _follow_up_date(self) -> date | None:
+        if not self.follow_up.isChecked():
+            return None
+        return to_date(self.follow_up_on.date())

@@ -1,0 +1,141 @@
+"""Follow-ups due: who to get back to, in overdue order, and Enter opens the session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QListView, QWidget
+from pytestqt.qtbot import QtBot
+
+from peerdesk.store import KdfParams, Vault
+from peerdesk.ui import dialogs
+from peerdesk.ui.person_view import PersonTab
+from peerdesk.ui.row_list import RowListView
+from peerdesk.ui.workspace import View, Workspace
+
+Find = Callable[..., QWidget]
+TODAY = date.today()
+NOW = datetime.now().replace(microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def british_dates() -> Iterator[None]:
+    """Dates as asserted below ("Mon 3 Mar 2025, 09:30"), whatever the machine's locale."""
+    before = QLocale()
+    QLocale.setDefault(QLocale("en_GB"))
+    yield
+    QLocale.setDefault(before)
+
+
+@pytest.fixture
+def vault(tmp_path: Path, fast_kdf: KdfParams) -> Iterator[Vault]:
+    opened, _code = Vault.create(tmp_path / "v", "pass phrase here", kdf=fast_kdf)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def workspace(qtbot: QtBot, vault: Vault) -> Iterator[Workspace]:
+    dialogs.clear_answers()
+    ws = Workspace(vault)
+    qtbot.addWidget(ws)
+    ws.resize(1280, 800)
+    ws.show()
+    qtbot.waitExposed(ws)
+    ws.activateWindow()
+    yield ws
+    ws.flush()
+    assert dialogs.pending_answers() == 0
+
+
+def follow_up_list(ws: Workspace, by_name: Find) -> RowListView:
+    view = by_name(ws, QListView, "Follow-ups due")
+    assert isinstance(view, RowListView)
+    return view
+
+
+def test_due_follow_ups_list_alias_and_how_overdue_most_overdue_first(
+    workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
+    sam = vault.people.add("Sam")
+    vault.sessions.add(
+        sam.id,
+        "grievance letter",
+        started_at=NOW - timedelta(days=10),
+        follow_up_on=TODAY - timedelta(days=3),
+    )
+    jo = vault.people.add("Jo")
+    vault.sessions.add(jo.id, "", started_at=NOW - timedelta(days=1), follow_up_on=TODAY)
+    later = vault.people.add("Kim")
+    vault.sessions.add(later.id, "", follow_up_on=TODAY + timedelta(days=2))
+    closed = vault.people.add("Alex")
+    vault.sessions.add(closed.id, "", follow_up_on=TODAY - timedelta(days=5))
+    vault.people.close(closed.id)
+
+    workspace.show_follow_ups()
+
+    assert workspace.view() is View.FOLLOW_UPS
+    rows = follow_up_list(workspace, by_name).row_model().rows()
+    assert [(row.title, row.badge) for row in rows] == [
+        ("Sam", "Follow-up overdue (3 days)"),
+        ("Jo", "Follow-up due today"),
+    ]
+    assert rows[0].detail.startswith("Planned at the session on ")
+    assert "grievance letter" in rows[0].detail
+    assert QApplication.focusWidget() is follow_up_list(workspace, by_name)
+
+
+def test_enter_opens_the_session_to_follow_up(
+    qtbot: QtBot, workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
+    sam = vault.people.add("Sam")
+    vault.sessions.add(sam.id, "older", started_at=NOW - timedelta(days=30))
+    due = vault.sessions.add(
+        sam.id,
+        "plan to talk again",
+        started_at=NOW - timedelta(days=8),
+        follow_up_on=TODAY - timedelta(days=1),
+    )
+    workspace.show_follow_ups()
+    view = follow_up_list(workspace, by_name)
+    qtbot.waitUntil(view.hasFocus)
+
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+
+    person = workspace.person_view
+    assert person is not None
+    assert person.alias_label.text() == "Sam"
+    assert person.tab() is PersonTab.SESSIONS
+    assert person.sessions.open_id == due.id
+    assert workspace.view() is View.PERSON
+
+
+def test_a_newer_session_is_the_follow_up(
+    workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
+    sam = vault.people.add("Sam")
+    vault.sessions.add(
+        sam.id, "", started_at=NOW - timedelta(days=8), follow_up_on=TODAY - timedelta(days=1)
+    )
+    workspace.show_follow_ups()
+    assert len(follow_up_list(workspace, by_name).row_model().rows()) == 1
+
+    workspace.people.refresh()
+    workspace.people.select(sam.id)
+    workspace.new_session()
+    workspace.show_follow_ups()
+
+    assert not workspace.follow_ups.view.isVisibleTo(workspace)
+    texts = [label.text() for label in workspace.follow_ups.findChildren(QLabel)]
+    assert any(text.startswith("No follow-ups are due.") for text in texts)
+
+
+def test_nothing_due_says_so(workspace: Workspace, by_name: Find) -> None:
+    workspace.show_follow_ups()
+    page = workspace.follow_ups
+    visible = [label.text() for label in page.findChildren(QLabel) if label.isVisibleTo(page)]
+    assert any(text.startswith("No follow-ups are due.") for text in visible)

@@ -1,0 +1,215 @@
+"""Search results: ranked, emphasised, safe with any query, and Enter opens the hit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QListView, QWidget
+from pytestqt.qtbot import QtBot
+
+from peerdesk.store import KdfParams, Vault
+from peerdesk.timeline import FSI, PDI
+from peerdesk.ui import dialogs
+from peerdesk.ui.person_view import PersonTab
+from peerdesk.ui.row_list import RowListView
+from peerdesk.ui.workspace import View, Workspace
+from tests.conftest import HOSTILE_TEXTS
+
+Find = Callable[..., QWidget]
+T0 = datetime(2025, 3, 3, 9, 30)
+
+
+@pytest.fixture(autouse=True)
+def british_dates() -> Iterator[None]:
+    """Dates as asserted below ("Mon 3 Mar 2025, 09:30"), whatever the machine's locale."""
+    before = QLocale()
+    QLocale.setDefault(QLocale("en_GB"))
+    yield
+    QLocale.setDefault(before)
+
+
+@pytest.fixture
+def vault(tmp_path: Path, fast_kdf: KdfParams) -> Iterator[Vault]:
+    opened, _code = Vault.create(tmp_path / "v", "pass phrase here", kdf=fast_kdf)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def workspace(qtbot: QtBot, vault: Vault) -> Iterator[Workspace]:
+    dialogs.clear_answers()
+    ws = Workspace(vault)
+    qtbot.addWidget(ws)
+    ws.resize(1280, 800)
+    ws.show()
+    qtbot.waitExposed(ws)
+    ws.activateWindow()
+    yield ws
+    ws.flush()
+    assert dialogs.pending_answers() == 0
+
+
+def results(ws: Workspace, by_name: Find) -> RowListView:
+    view = by_name(ws, QListView, "Search results")
+    assert isinstance(view, RowListView)
+    return view
+
+
+def message(ws: Workspace, by_name: Find) -> str:
+    return by_name(ws, QLabel, "Search message").text()
+
+
+def test_enter_on_a_result_opens_that_session_in_the_editor(
+    qtbot: QtBot, workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
+    sam = vault.people.add("Sam")
+    jo = vault.people.add("Jo")
+    vault.sessions.add(sam.id, "Talked about the rota", started_at=T0)
+    wanted = vault.sessions.add(jo.id, "Jo brought the grievance letter", started_at=T0)
+    vault.sessions.add(jo.id, "Nothing about that today", started_at=T0 + timedelta(days=1))
+
+    workspace.search("grievance")
+    assert workspace.view() is View.SEARCH
+    view = results(workspace, by_name)
+    (row,) = view.row_model().rows()
+    assert row.title == f"Session · {FSI}Jo{PDI} · Mon 3 Mar 2025"
+    assert (FSI + "grievance" + PDI, True) in row.detail_parts  # emphasised, fenced
+
+    workspace.focus_results()
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+
+    person = workspace.person_view
+    assert person is not None
+    assert person.alias_label.text() == "Jo"
+    assert workspace.view() is View.PERSON
+    assert person.tab() is PersonTab.SESSIONS
+    assert person.sessions.open_id == wanted.id
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    assert focused.accessibleName() == "Notes"
+
+
+def test_results_are_ranked_and_an_alias_match_comes_first(
+    workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
+    robin = vault.people.add("Robin")
+    other = vault.people.add("Kim")
+    vault.sessions.add(other.id, "Robin from payroll was mentioned once", started_at=T0)
+    vault.sessions.add(robin.id, "Weekly check-in", started_at=T0)
+
+    workspace.search("robin")
+
+    titles = [row.title for row in results(workspace, by_name).row_model().rows()]
+    assert titles[0] == f"Person · {FSI}Robin{PDI}"
+    assert len(titles) == 2
+    assert by_name(workspace, QLabel, "Search summary").text() == "2 results, best first"
+
+
+def test_a_diary_hit_opens_the_entry_and_a_person_hit_opens_the_person(
+    qtbot: QtBot, workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
+    sam = vault.people.add("Sam Okafor")
+    entry = vault.incidents.add(sam.id, occurred_at=T0, place="Warehouse", what_happened="Pushed")
+    vault.people.add("Jo")
+
+    workspace.search("warehouse")
+    view = results(workspace, by_name)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    person = workspace.person_view
+    assert person is not None
+    assert person.tab() is PersonTab.INCIDENTS
+    assert person.incidents.open_id == entry.id
+
+    workspace.search("okafor")
+    view = results(workspace, by_name)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert workspace.view() is View.PERSON
+    assert workspace.person_view is not None
+    assert workspace.person_view.alias_label.text() == "Sam Okafor"
+
+
+def test_nothing_found_is_said_kindly(workspace: Workspace, vault: Vault, by_name: Find) -> None:
+    vault.sessions.add(vault.people.add("Sam").id, "rota")
+    workspace.search("zebra crossing")
+    assert message(workspace, by_name).startswith("Nothing matches.")
+    assert "Try fewer words" in message(workspace, by_name)
+    assert not any(
+        v.accessibleName() == "Search results" and v.isVisibleTo(workspace)
+        for v in workspace.findChildren(QListView)
+    )
+
+
+def test_searching_nothing_goes_back_to_the_person(workspace: Workspace, vault: Vault) -> None:
+    sam = vault.people.add("Sam")
+    workspace.people.refresh()
+    workspace.people.select(sam.id)
+    workspace.search("sam")
+    assert workspace.view() is View.SEARCH
+    workspace.search("   ")
+    assert workspace.view() is View.PERSON
+    assert workspace.person_view is not None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "NEAR(a b",
+        "* AND OR NOT -",
+        "\x00",
+        "before \ud800 after",
+        "x" * 100_000,
+        "rota" + " rota" * 500,
+        "^col:rota",
+        *HOSTILE_TEXTS.values(),
+    ],
+)
+def test_hostile_queries_never_crash(
+    workspace: Workspace, vault: Vault, by_name: Find, query: str
+) -> None:
+    vault.sessions.add(vault.people.add("Sam").id, "rota " + HOSTILE_TEXTS["emoji"])
+    workspace.search(query)
+    if workspace.view() is View.SEARCH:
+        panel = workspace.search_panel
+        # Either results, or a sentence saying there are none: never a blank page.
+        assert panel.view.isVisibleTo(panel) or message(workspace, by_name)
+    else:
+        assert workspace.view() is View.PERSON  # no words at all: back where they were
+    assert not workspace.grab().isNull()
+
+
+def test_words_in_notes_cannot_pose_as_markup(
+    workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
+    vault.sessions.add(vault.people.add("Sam").id, "<b>rota</b> &amp; <img src=x>")
+    workspace.search("rota")
+    (row,) = results(workspace, by_name).row_model().rows()
+    assert "<b>" in row.detail  # shown as the characters typed, never interpreted
+
+
+def test_a_search_is_not_kept_across_a_lock_but_the_person_under_it_is(
+    qtbot: QtBot, workspace: Workspace, vault: Vault
+) -> None:
+    sam = vault.people.add("Sam")
+    vault.sessions.add(sam.id, "rota")
+    workspace.people.refresh()
+    workspace.people.select(sam.id)
+    workspace.search("rota")
+
+    state = workspace.state()
+    assert state.view is View.SEARCH
+    assert "rota" not in repr(state)  # ids only: the words searched for are content
+
+    fresh = Workspace(vault)
+    qtbot.addWidget(fresh)
+    fresh.restore(state)
+    assert fresh.view() is View.PERSON
+    assert fresh.person_view is not None
+    assert fresh.person_view.alias_label.text() == "Sam"
