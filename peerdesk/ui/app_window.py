@@ -27,7 +27,7 @@ from ..i18n import _
 from ..paths import APP_NAME
 from ..preferences import Preferences
 from ..store import KdfParams, Vault
-from . import shortcuts
+from . import dialogs, shortcuts
 from .clipboard import ClipboardGuard
 from .file_dialogs import scrub_traces
 from .help_dialog import show_shortcuts
@@ -50,8 +50,14 @@ class AppWindow(QMainWindow):
     """The vault is closed and every content widget destroyed. Emits nothing."""
 
     def __init__(
-        self, vault_directory: Path, *, kdf: KdfParams | None = None, parent: QWidget | None = None
+        self,
+        vault_directory: Path,
+        *,
+        kdf: KdfParams | None = None,
+        idle_ms: int | None = None,
+        parent: QWidget | None = None,
     ) -> None:
+        """``kdf`` and ``idle_ms`` are for tests only: cheap Argon2id, a tiny idle limit."""
         super().__init__(parent)
         self.setObjectName("appWindow")
         self.setWindowTitle(APP_NAME)  # and never anything else: no alias, no path
@@ -69,7 +75,7 @@ class AppWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self._open_workspace)
         self._pages.addWidget(self.lock_screen)
 
-        self.lock_guard = LockGuard(self, self._preferences)
+        self.lock_guard = LockGuard(self, self._preferences, idle_ms=idle_ms)
         self.lock_guard.lock_requested.connect(self.lock)
         self.clipboard_guard = ClipboardGuard(self._preferences, self)
         self._search_timer = QTimer(self)
@@ -245,20 +251,37 @@ class AppWindow(QMainWindow):
     # -- locking ------------------------------------------------------------------------
 
     @Slot()
-    def lock(self, reason: str = "") -> None:
-        """Save, forget every content widget, close the vault, show the lock screen."""
-        del reason  # why it locked does not change what locking does
+    def lock(self, reason: str = "") -> bool:
+        """Save, forget every content widget, close the vault, show the lock screen.
+
+        ``reason`` is empty when the supporter asked (menu, Ctrl+L, quit); then, and
+        only then, text whose save failed (a full disk) is worth a question before
+        it is thrown away. An automatic lock (idle, sleep, quick-hide) never waits.
+        Returns False if the supporter chose to stay unlocked.
+        """
+        workspace = self.workspace
+        if workspace is not None:
+            workspace.flush()
+            if not reason and workspace.has_unsaved_changes() and not dialogs.confirm_destructive(
+                self,
+                _("Some text could not be saved."),
+                _(
+                    "The vault reported a problem when saving (for example a full disk). "
+                    "If you lock now, the unsaved text is lost. Cancel, free some space "
+                    "or copy the text somewhere safe, then lock again."
+                ),
+                _("Lock and lose it"),
+            ):
+                return False
         vault, self._vault = self._vault, None
         if vault is None:
             # Locked already, or still setting up: make sure no recovery code stays up.
             self.lock_screen.reset()
             self.locked.emit()
-            return
+            return True
         self.lock_guard.stop()
         self._search_timer.stop()
-        workspace = self.workspace
         if workspace is not None:
-            workspace.flush()
             self._where = workspace.state()
         self._set_unlocked_actions(False)
         # Lock screen first, so no frame shows a half-destroyed workspace.
@@ -274,20 +297,24 @@ class AppWindow(QMainWindow):
         # Closed on the vault thread, behind any passphrase or keychain work still
         # running there: closing wipes the data key that work may be sealing.
         self.vault_thread.submit(vault.close, on_result=lambda _none: self.locked.emit())
+        return True
 
     @Slot()
     def quick_hide(self) -> None:
         """Someone walked in: lock and get out of sight in one key press."""
-        self.lock()
+        self.lock("quick hide")
         self.showMinimized()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.lock():
+            event.ignore()  # the supporter kept unsaved text on screen
+            return
         self.shutdown()
         super().closeEvent(event)
 
     @Slot()
     def shutdown(self) -> None:
         """At quit: save and lock, then close any vault the lock screen still holds."""
-        self.lock()
+        self.lock("quit")
         pending = self.lock_screen.release_vault()
         self.vault_thread.stop(final=pending.close if pending is not None else None)

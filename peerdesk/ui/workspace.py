@@ -28,6 +28,7 @@ from ..store import NotFound, Vault, VaultError
 from ..store.models import IncidentId, PersonId, SearchHit, SearchHitKind, SessionId
 from ..store.search import fts_query
 from . import dialogs, shortcuts
+from .autosave import AutosaveEditor
 from .follow_ups import FollowUpsView
 from .people_list import PeopleList, ask_new_person, ask_rename, confirm_delete
 from .person_view import PersonTab, PersonView
@@ -171,6 +172,10 @@ class Workspace(QWidget):
         """Make every open editor save now (before lock or quit)."""
         if self._person_view is not None:
             self._person_view.flush()
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether an editor still holds text the vault does not (its save failed)."""
+        return any(editor.has_unsaved_changes for editor in self.findChildren(AutosaveEditor))
 
     def state(self) -> WorkspaceState:
         view = self._person_view

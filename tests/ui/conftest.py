@@ -16,6 +16,8 @@ from peerdesk.store import KdfParams, Vault
 from peerdesk.ui.app_window import AppWindow
 from peerdesk.ui.vault_thread import VaultThread
 
+from .driving import find
+
 W = TypeVar("W", bound=QWidget)
 
 EXISTING_PASSPHRASE = "maple river quietly 42"
@@ -57,15 +59,6 @@ def shell(qtbot: QtBot, vault_directory: Path, fast_kdf: KdfParams) -> Iterator[
     qtbot.waitExposed(window)
     yield window
     window.shutdown()
-
-
-def find(root: QWidget, kind: type[W], name: str) -> W:
-    """The one visible widget of ``kind`` a screen reader would call ``name``."""
-    matches = [
-        w for w in root.findChildren(kind) if w.accessibleName() == name and w.isVisibleTo(root)
-    ]
-    assert len(matches) == 1, f"expected one visible {kind.__name__} named {name!r}, got {matches}"
-    return matches[0]
 
 
 @pytest.fixture

@@ -30,6 +30,8 @@ from peerdesk.ui.lock_screen import (
     retry_delay_seconds,
 )
 
+from .driving import confirm_code, create_through_first_run, unlock
+
 Find = Callable[..., QWidget]
 NEW_PASSPHRASE = "blue kettle sings at dawn"
 RECOVERY_CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){7}$")
@@ -42,45 +44,6 @@ def visible_titles() -> list[str]:
 def file_bytes(directory: Path) -> dict[str, bytes]:
     # vault.lock is the OS lock's handle, not data: it is allowed to be touched.
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.name != "vault.lock"}
-
-
-def create_through_first_run(qtbot: QtBot, shell: AppWindow, by_name: Find, passphrase: str) -> str:
-    """Fill in the first-run page, press Enter, and return the recovery code shown."""
-    screen = shell.lock_screen
-    qtbot.keyClicks(by_name(screen, QLineEdit, "Passphrase"), passphrase)
-    confirm = by_name(screen, QLineEdit, "Confirm passphrase")
-    qtbot.keyClicks(confirm, passphrase)
-    qtbot.keyClick(confirm, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: screen.current_page == "recovery code")
-    return by_name(screen, QLabel, "Recovery code").text()
-
-
-def asked_groups(screen: QWidget) -> list[QLineEdit]:
-    """The two "Group N" fields of the confirmation page, in order."""
-    return [
-        field
-        for field in screen.findChildren(QLineEdit)
-        if field.accessibleName().startswith("Group ") and field.isVisibleTo(screen)
-    ]
-
-
-def group_number(field: QLineEdit) -> int:
-    return int(field.accessibleName().removeprefix("Group "))
-
-
-def confirm_code(qtbot: QtBot, screen: QWidget, by_name: Find, shown: str) -> None:
-    """From the recovery code page: "I have a copy", type the asked groups, Continue."""
-    groups = shown.replace("\n", "-").split("-")
-    qtbot.mouseClick(by_name(screen, QPushButton, "I have a copy"), Qt.MouseButton.LeftButton)
-    for field in asked_groups(screen):
-        qtbot.keyClicks(field, groups[group_number(field) - 1])
-    qtbot.mouseClick(by_name(screen, QPushButton, "Continue"), Qt.MouseButton.LeftButton)
-
-
-def unlock(qtbot: QtBot, shell: AppWindow, by_name: Find, passphrase: str) -> None:
-    screen = shell.lock_screen
-    qtbot.keyClicks(by_name(screen, QLineEdit, "Passphrase"), passphrase)
-    qtbot.mouseClick(by_name(screen, QPushButton, "Unlock"), Qt.MouseButton.LeftButton)
 
 
 # -- first run ---------------------------------------------------------------------------
