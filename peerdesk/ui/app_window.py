@@ -161,7 +161,8 @@ class AppWindow(QMainWindow):
         for action in (people, follow_ups, find):
             view_menu.addAction(action)
         bar.addMenu(_("&Help")).addAction(help_keys)
-        self._toolbar_actions = (follow_ups, add_person, new_session)
+        # The person view has its own New session / New diary entry buttons.
+        self._toolbar_actions = (follow_ups, self.settings_action)
 
     def _set_unlocked_actions(self, unlocked: bool) -> None:
         for action in self.actions():

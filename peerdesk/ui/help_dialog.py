@@ -85,7 +85,10 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(buttons)
         screen = (parent or self).screen()
         available = screen.availableGeometry().height() if screen is not None else 800
-        self.resize(640, max(320, min(560, int(available * 0.9))))
+        # Tall enough to show every shortcut without scrolling, where the screen allows.
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        wanted = rows + self.table.horizontalHeader().height() + 190
+        self.resize(640, max(320, min(wanted, int(available * 0.9))))
 
     def rows(self) -> list[tuple[str, str]]:
         """What the table shows: (keys, description) per row, as a person reads it."""
