@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,11 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from peerdesk.store import KdfParams, Vault
+from peerdesk.store.db import Database
+from peerdesk.store.incidents import IncidentsRepository
+from peerdesk.store.people import PeopleRepository
+from peerdesk.store.schema import migrate
+from peerdesk.store.sessions import SessionsRepository
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -65,3 +71,29 @@ def closed_vault(vault_dir: Path, fast_kdf: KdfParams) -> tuple[Path, str]:
 def snapshot(directory: Path) -> dict[str, bytes]:
     """Every file in the vault folder, by name, as bytes."""
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+# -- repositories over a bare keyed database, without key slots ---------------------------
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database.open(tmp_path / "vault.db", os.urandom(32), create=True)
+    migrate(database)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def people(db: Database) -> PeopleRepository:
+    return PeopleRepository(db)
+
+
+@pytest.fixture
+def sessions(db: Database) -> SessionsRepository:
+    return SessionsRepository(db)
+
+
+@pytest.fixture
+def incidents(db: Database) -> IncidentsRepository:
+    return IncidentsRepository(db)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,35 +29,11 @@ from peerdesk.store.models import (
 )
 from peerdesk.store.people import PeopleRepository
 from peerdesk.store.referrals import ReferralsRepository
-from peerdesk.store.schema import migrate
 from peerdesk.store.search import search
 from peerdesk.store.sessions import SessionsRepository
 from peerdesk.store.settings import SettingsStore
 
 TODAY = date(2024, 5, 15)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.open(tmp_path / "vault.db", os.urandom(32), create=True)
-    migrate(database)
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def people(db: Database) -> PeopleRepository:
-    return PeopleRepository(db)
-
-
-@pytest.fixture
-def sessions(db: Database) -> SessionsRepository:
-    return SessionsRepository(db)
-
-
-@pytest.fixture
-def incidents(db: Database) -> IncidentsRepository:
-    return IncidentsRepository(db)
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ from peerdesk.store.db import Database
 from peerdesk.store.incidents import TEXT_FIELDS, IncidentsRepository
 from peerdesk.store.models import Person, SearchHitKind
 from peerdesk.store.people import PeopleRepository
-from peerdesk.store.schema import migrate, secure_delete_enabled
+from peerdesk.store.schema import secure_delete_enabled
 from peerdesk.store.search import search, snippet_parts
 from peerdesk.store.sessions import SessionsRepository
 
@@ -30,29 +28,6 @@ FILLER = [
     "Agreed to keep a diary for two weeks.",
     "Short check-in by phone, feeling a bit better.",
 ]
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.open(tmp_path / "vault.db", os.urandom(32), create=True)
-    migrate(database)
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def people(db: Database) -> PeopleRepository:
-    return PeopleRepository(db)
-
-
-@pytest.fixture
-def sessions(db: Database) -> SessionsRepository:
-    return SessionsRepository(db)
-
-
-@pytest.fixture
-def incidents(db: Database) -> IncidentsRepository:
-    return IncidentsRepository(db)
 
 
 @pytest.fixture

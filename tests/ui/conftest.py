@@ -7,14 +7,17 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from peerdesk.app import configure_application
 from peerdesk.paths import vault_dir
 from peerdesk.store import KdfParams, Vault
+from peerdesk.ui import dialogs
 from peerdesk.ui.app_window import AppWindow
 from peerdesk.ui.vault_thread import VaultThread
+from peerdesk.ui.workspace import Workspace
 
 from .driving import find
 
@@ -65,3 +68,41 @@ def shell(qtbot: QtBot, vault_directory: Path, fast_kdf: KdfParams) -> Iterator[
 def by_name() -> Callable[..., QWidget]:
     """``find`` as a fixture, so test modules need not import from a conftest."""
     return find
+
+
+@pytest.fixture(autouse=True)
+def british_dates() -> Iterator[None]:
+    """Dates as the tests assert them ("Mon 3 Mar 2025, 09:30"), whatever the machine's locale."""
+    before = QLocale()
+    QLocale.setDefault(QLocale("en_GB"))
+    yield
+    QLocale.setDefault(before)
+
+
+@pytest.fixture(autouse=True)
+def empty_clipboard(qapp: QApplication) -> Iterator[None]:
+    yield
+    # PySide6 can crash at exit while the clipboard still owns a QMimeData we made.
+    QApplication.clipboard().clear()
+
+
+@pytest.fixture
+def vault(tmp_path: Path, fast_kdf: KdfParams) -> Iterator[Vault]:
+    """An open vault of its own for each test, closed afterwards."""
+    opened, _code = Vault.create(tmp_path / "v", "pass phrase here", kdf=fast_kdf)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def workspace(qtbot: QtBot, vault: Vault) -> Iterator[Workspace]:
+    dialogs.clear_answers()
+    ws = Workspace(vault)
+    qtbot.addWidget(ws)
+    ws.resize(1280, 800)
+    ws.show()
+    qtbot.waitExposed(ws)
+    ws.activateWindow()
+    yield ws
+    ws.flush()
+    assert dialogs.pending_answers() == 0

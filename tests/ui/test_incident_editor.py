@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
 from PySide6.QtWidgets import QApplication, QDateTimeEdit, QLabel, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from peerdesk.store import KdfParams, Vault
+from peerdesk.store import Vault
 from peerdesk.store.models import Incident
 from peerdesk.ui.incident_editor import IncidentEditor
 from peerdesk.ui.note_edit import NoteEdit
@@ -30,23 +29,9 @@ TEXT_FIELDS = {
 
 
 @pytest.fixture
-def vault(tmp_path: Path, fast_kdf: KdfParams) -> Iterator[Vault]:
-    vault, _code = Vault.create(tmp_path / "v", "a pass phrase", kdf=fast_kdf)
-    yield vault
-    vault.close()
-
-
-@pytest.fixture
 def incident(vault: Vault) -> Incident:
     person = vault.people.add("Wren")
     return vault.incidents.add(person.id, occurred_at=datetime(2026, 3, 10, 9, 15))
-
-
-@pytest.fixture(autouse=True)
-def empty_clipboard(qapp: QApplication) -> Iterator[None]:
-    yield
-    # PySide6 can crash at exit while the clipboard still owns a QMimeData we made.
-    QApplication.clipboard().clear()
 
 
 @pytest.fixture

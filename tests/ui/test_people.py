@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QListView, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from peerdesk.store import KdfParams, Vault
+from peerdesk.store import Vault
 from peerdesk.timeline import FSI, PDI, DateStyle, Row, due_text, last_contact_text
 from peerdesk.ui import dialogs
 from peerdesk.ui.row_list import RowListView
@@ -20,35 +19,6 @@ from tests.conftest import HOSTILE_TEXTS
 
 Find = Callable[..., QWidget]
 PASSPHRASE = "pass phrase here"
-
-
-@pytest.fixture(autouse=True)
-def british_dates() -> Iterator[None]:
-    """Dates as asserted below ("Mon 3 Mar 2025, 09:30"), whatever the machine's locale."""
-    before = QLocale()
-    QLocale.setDefault(QLocale("en_GB"))
-    yield
-    QLocale.setDefault(before)
-
-
-@pytest.fixture
-def vault(tmp_path: Path, fast_kdf: KdfParams) -> Iterator[Vault]:
-    opened, _code = Vault.create(tmp_path / "v", PASSPHRASE, kdf=fast_kdf)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def workspace(qtbot: QtBot, vault: Vault) -> Iterator[Workspace]:
-    dialogs.clear_answers()
-    ws = Workspace(vault)
-    qtbot.addWidget(ws)
-    ws.resize(1280, 800)
-    ws.show()
-    qtbot.waitExposed(ws)
-    yield ws
-    ws.flush()
-    assert dialogs.pending_answers() == 0, "a scripted answer was never asked for"
 
 
 @pytest.fixture

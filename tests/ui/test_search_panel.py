@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QListView, QWidget
 from pytestqt.qtbot import QtBot
 
-from peerdesk.store import KdfParams, Vault
+from peerdesk.store import Vault
 from peerdesk.timeline import FSI, PDI
-from peerdesk.ui import dialogs
 from peerdesk.ui.person_view import PersonTab
 from peerdesk.ui.row_list import RowListView
 from peerdesk.ui.workspace import View, Workspace
@@ -21,36 +19,6 @@ from tests.conftest import HOSTILE_TEXTS
 
 Find = Callable[..., QWidget]
 T0 = datetime(2025, 3, 3, 9, 30)
-
-
-@pytest.fixture(autouse=True)
-def british_dates() -> Iterator[None]:
-    """Dates as asserted below ("Mon 3 Mar 2025, 09:30"), whatever the machine's locale."""
-    before = QLocale()
-    QLocale.setDefault(QLocale("en_GB"))
-    yield
-    QLocale.setDefault(before)
-
-
-@pytest.fixture
-def vault(tmp_path: Path, fast_kdf: KdfParams) -> Iterator[Vault]:
-    opened, _code = Vault.create(tmp_path / "v", "pass phrase here", kdf=fast_kdf)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def workspace(qtbot: QtBot, vault: Vault) -> Iterator[Workspace]:
-    dialogs.clear_answers()
-    ws = Workspace(vault)
-    qtbot.addWidget(ws)
-    ws.resize(1280, 800)
-    ws.show()
-    qtbot.waitExposed(ws)
-    ws.activateWindow()
-    yield ws
-    ws.flush()
-    assert dialogs.pending_answers() == 0
 
 
 def results(ws: Workspace, by_name: Find) -> RowListView:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from peerdesk.store import InvalidText, KdfParams, Vault, VaultClosed, VaultWriteError
+from peerdesk.store import InvalidText, Vault, VaultClosed, VaultWriteError
 from peerdesk.store.models import Session, SessionMode
 from peerdesk.store.values import MAX_TEXT_CHARS, check_free_text
 from peerdesk.ui.autosave import SAVE_DELAY_MS, problem_text
@@ -40,23 +39,9 @@ DISK_FULL = (
 
 
 @pytest.fixture
-def vault(tmp_path: Path, fast_kdf: KdfParams) -> Iterator[Vault]:
-    vault, _code = Vault.create(tmp_path / "v", "a pass phrase", kdf=fast_kdf)
-    yield vault
-    vault.close()
-
-
-@pytest.fixture
 def session(vault: Vault) -> Session:
     person = vault.people.add("Heron")
     return vault.sessions.add(person.id, started_at=datetime(2026, 3, 12, 14, 30))
-
-
-@pytest.fixture(autouse=True)
-def empty_clipboard(qapp: QApplication) -> Iterator[None]:
-    yield
-    # PySide6 can crash at exit while the clipboard still owns a QMimeData we made.
-    QApplication.clipboard().clear()
 
 
 @pytest.fixture
