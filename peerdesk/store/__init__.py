@@ -1,6 +1,7 @@
 """The encrypted vault: key slots, SQLCipher database, repositories and search. No Qt."""
 
 from .errors import (
+    DiskFull,
     InvalidRecoveryCode,
     InvalidText,
     KeychainUnavailable,
@@ -20,6 +21,7 @@ from .keyslots import KdfParams, calibrate
 from .vault import Vault
 
 __all__ = [
+    "DiskFull",
     "InvalidRecoveryCode",
     "InvalidText",
     "KdfParams",

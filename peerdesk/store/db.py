@@ -15,6 +15,7 @@ from typing import Any
 import sqlcipher3
 
 from .errors import (
+    DiskFull,
     InvalidText,
     VaultClosed,
     VaultDamaged,
@@ -58,7 +59,7 @@ def translate(exc: Exception) -> VaultError:
     if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return VaultDamaged(DAMAGED_MESSAGE)
     if primary == _SQLITE_FULL:
-        return VaultWriteError(
+        return DiskFull(
             "Could not save: the disk is full. Free some space and try again. "
             "Nothing already saved was lost."
         )

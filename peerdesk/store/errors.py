@@ -43,6 +43,10 @@ class VaultWriteError(VaultError):
     """A write failed (disk full, read-only folder); nothing partial was kept."""
 
 
+class DiskFull(VaultWriteError):
+    """The disk (or the user's quota) is full; nothing partial was kept."""
+
+
 class VaultClosed(VaultError):
     """The vault was locked or closed; unlock it again."""
 

@@ -8,7 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .errors import VaultWriteError
+from .errors import DiskFull, VaultWriteError
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -20,8 +20,11 @@ _NOT_ALLOWED = {errno.EACCES, errno.EPERM, errno.EROFS}
 def write_error(exc: OSError, what: str) -> VaultWriteError:
     """Turn an OSError into a message a supporter can act on (no content, no secrets)."""
     if exc.errno in _DISK_FULL:
-        reason = "the disk is full. Free some space and try again"
-    elif exc.errno in _NOT_ALLOWED:
+        return DiskFull(
+            f"Could not save {what}: the disk is full. Free some space and try again. "
+            "Nothing already saved was lost."
+        )
+    if exc.errno in _NOT_ALLOWED:
         reason = (
             "peerdesk is not allowed to write there. Check the folder's permissions "
             "or choose another data folder"

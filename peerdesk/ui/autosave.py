@@ -29,7 +29,7 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QLabel, QWidget
 
 from ..i18n import _
-from ..store import InvalidText, VaultError, VaultWriteError
+from ..store import DiskFull, InvalidText, VaultError, VaultWriteError
 from .note_edit import NoteEdit
 
 # Long enough not to write between two words, short enough that a crash or a
@@ -44,9 +44,7 @@ def problem_text(error: VaultError) -> str:
     if isinstance(error, InvalidText):
         return str(error)  # it names the field and says what to change
     if isinstance(error, VaultWriteError):
-        # The vault says "disk is full" for SQLITE_FULL, ENOSPC and EDQUOT alike; it
-        # has no separate error class for it, and a full disk needs its own advice.
-        if "disk is full" in str(error):
+        if isinstance(error, DiskFull):  # SQLITE_FULL, ENOSPC and EDQUOT alike
             return _(
                 "Not saved: the disk is full. Your text is still here; free some space "
                 "and it will be saved."

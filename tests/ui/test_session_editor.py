@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from peerdesk.store import InvalidText, Vault, VaultClosed, VaultWriteError
+from peerdesk.store import DiskFull, InvalidText, Vault, VaultClosed, VaultWriteError
 from peerdesk.store.models import Session, SessionMode
 from peerdesk.store.values import MAX_TEXT_CHARS, check_free_text
 from peerdesk.ui.autosave import SAVE_DELAY_MS, problem_text
@@ -441,7 +441,7 @@ def test_after_a_failed_save_the_next_change_tries_again(
 
 
 def test_save_problems_are_told_plainly() -> None:
-    full = VaultWriteError("Could not save: the disk is full. Free some space and try again.")
+    full = DiskFull("Could not save: the disk is full. Free some space and try again.")
     assert problem_text(full) == DISK_FULL
     read_only = problem_text(VaultWriteError("Could not read or write the vault's database"))
     assert read_only.startswith("Not saved:")
