@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .i18n import _
-from .paths import APP_NAME, DATA_DIR_ENV, resolve_data_dir, resource_path, vault_dir
+from .paths import APP_NAME, DATA_DIR_ENV, resolve_data_dir, vault_dir
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     from .store import KdfParams
 
-STYLESHEET = ("style", "peerdesk.qss")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,7 +85,10 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setStyleSheet(resource_path(*STYLESHEET).read_text(encoding="utf-8"))
+    from .ui.look import apply_look, follow_system_look
+
+    apply_look(app)
+    follow_system_look(app)
 
 
 def build_main_window(data_dir: Path, *, kdf: KdfParams | None = None) -> QMainWindow:

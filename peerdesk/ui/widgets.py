@@ -150,6 +150,10 @@ def card_page(*items: QWidget | QLayout) -> QWidget:
     scroller.setObjectName("cardScroller")
     scroller.setWidgetResizable(True)
     scroller.setFrameShape(QFrame.Shape.NoFrame)
+    # The fields take the focus, not the scroller: otherwise it is the first thing in
+    # the tab chain and, at start-up, takes the focus meant for the passphrase field.
+    # Tabbing still scrolls the focused field into view (QScrollArea does that).
+    scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     scroller.setWidget(page)
     scroller.viewport().setAutoFillBackground(False)
     return scroller
