@@ -81,6 +81,13 @@ class ReferralStatus(StrEnum):
     DECLINED = "declined"
 
 
+class TemplateOrigin(StrEnum):
+    """Where a checklist template stored in the vault came from."""
+
+    BUILTIN = "builtin"  # shipped with peerdesk; kept once a run used it
+    IMPORTED = "imported"  # a coordinator's own file
+
+
 class SearchHitKind(StrEnum):
     PERSON = "person"
     SESSION = "session"
@@ -104,6 +111,7 @@ class Person:
     closed_at: datetime | None = None
     last_contact: datetime | None = None
     follow_up_due: date | None = None
+    risk_flagged: bool = False  # any of their sessions is flagged for risk
 
     @property
     def closed(self) -> bool:
@@ -123,6 +131,8 @@ class Session:
     follow_up_on: date | None
     created_at: datetime
     updated_at: datetime
+    # Set when a risk item was marked (or by hand); shown in timelines and lists.
+    risk_flag: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +225,14 @@ class ChecklistRun:
     template_version: int
     ticks: tuple[Tick, ...]
     started_at: datetime
+
+
+class StoredTemplate(NamedTuple):
+    """A checklist template kept in the vault, without its text."""
+
+    template_id: str
+    version: int
+    origin: TemplateOrigin
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,8 @@ REAL_NAME = "real name"
 PERSON = "person's record"
 
 # The latest session of a person carries the follow-up that still counts (see
-# Person). Each subquery is a lookup in the sessions_by_person_time index.
+# Person). Each subquery is a lookup in the sessions_by_person_time index, or
+# in the small sessions_flagged index for the risk flag.
 _SELECT = """
 SELECT p.*,
     (SELECT max(started_at) FROM sessions WHERE person_id = p.id) AS last_contact,
@@ -36,7 +37,8 @@ SELECT p.*,
             WHERE s.person_id = p.id
             AND s.started_at = (SELECT max(started_at) FROM sessions WHERE person_id = p.id)
             AND s.follow_up_on <= :today)
-    END AS follow_up_due
+    END AS follow_up_due,
+    EXISTS (SELECT 1 FROM sessions WHERE person_id = p.id AND risk_flag = 1) AS risk_flagged
 FROM people p
 """
 
@@ -125,4 +127,5 @@ def _person(row: Row) -> Person:
         closed_at=parse_utc_or_none(row["closed_at"]),
         last_contact=None if last_contact is None else parse_wall(last_contact),
         follow_up_due=parse_date_or_none(row["follow_up_due"]),
+        risk_flagged=bool(row["risk_flagged"]),
     )

@@ -223,9 +223,29 @@ def _search(db: Database) -> None:
         db.execute(statement)
 
 
+# The exact text of every template a run followed (and of imported ones), so a
+# past session always shows the checklist as it was; and a risk flag on
+# sessions, with a small index for "is anyone of theirs flagged" in lists.
+_TEMPLATES_AND_RISK = (
+    """CREATE TABLE checklist_templates (
+        template_id TEXT NOT NULL CHECK (length(template_id) BETWEEN 3 AND 64
+            AND template_id NOT GLOB '*[^a-z0-9-]*'),
+        version INTEGER NOT NULL CHECK (typeof(version) = 'integer' AND version >= 1),
+        source BLOB NOT NULL CHECK (typeof(source) = 'blob'
+            AND length(source) BETWEEN 1 AND 262144),
+        origin TEXT NOT NULL CHECK (origin IN ('builtin', 'imported')),
+        stored_at TEXT NOT NULL,
+        PRIMARY KEY (template_id, version)
+    )""",
+    """ALTER TABLE sessions ADD COLUMN risk_flag INTEGER NOT NULL DEFAULT 0
+        CHECK (risk_flag IN (0, 1))""",
+    "CREATE INDEX sessions_flagged ON sessions(person_id) WHERE risk_flag = 1",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _statements(_RECORDS),  # 1: the records
     _search,  # 2: full-text search
+    _statements(_TEMPLATES_AND_RISK),  # 3: stored checklist templates, session risk flag
 )
 
 CURRENT_VERSION = len(MIGRATIONS)

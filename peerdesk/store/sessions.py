@@ -115,6 +115,22 @@ class SessionsRepository:
                 raise not_found(SESSION)
             return self.get(session_id)
 
+    def set_risk_flag(self, session_id: SessionId, flagged: bool) -> Session:
+        """Flag the session for risk, or clear the flag.
+
+        ``updated_at`` is left alone: the flag is not an edit of what was
+        written, and an editor open on the session must not see a conflict.
+        """
+        if not isinstance(flagged, bool):
+            raise TypeError("flagged must be a bool")
+        with self._db.transaction():
+            updated = self._db.execute(
+                "UPDATE sessions SET risk_flag = ? WHERE id = ?", (int(flagged), session_id)
+            )
+            if updated.rowcount != 1:
+                raise not_found(SESSION)
+            return self.get(session_id)
+
     def delete(self, session_id: SessionId) -> None:
         """Erase the session, its checklist runs and its search entry; log the deletion."""
         with self._db.transaction():
@@ -152,4 +168,5 @@ def _session(row: Row) -> Session:
         follow_up_on=parse_date_or_none(row["follow_up_on"]),
         created_at=parse_utc(row["created_at"]),
         updated_at=parse_utc(row["updated_at"]),
+        risk_flag=bool(row["risk_flag"]),
     )

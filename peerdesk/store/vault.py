@@ -57,6 +57,7 @@ from .schema import migrate
 from .search import search as search_index
 from .sessions import SessionsRepository
 from .settings import SettingsStore
+from .templates import TemplatesRepository
 
 DB_NAME = "vault.db"
 SLOTS_NAME = "keyslots.json"
@@ -96,6 +97,7 @@ class Vault:
         self.consents = ConsentsRepository(db)
         self.referrals = ReferralsRepository(db)
         self.checklist_runs = ChecklistRunsRepository(db)
+        self.templates = TemplatesRepository(db)
         self.audit = AuditLog(db)
         self.settings = SettingsStore(db)
 

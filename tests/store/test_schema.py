@@ -22,6 +22,7 @@ from peerdesk.store.models import (
     ReferralStatus,
     SearchHitKind,
     SessionMode,
+    TemplateOrigin,
     Tick,
 )
 from peerdesk.store.people import PeopleRepository
@@ -30,6 +31,7 @@ from peerdesk.store.schema import CURRENT_VERSION, migrate, schema_version
 from peerdesk.store.search import search
 from peerdesk.store.sessions import SessionsRepository
 from peerdesk.store.settings import SettingsStore
+from peerdesk.store.templates import TemplatesRepository
 
 
 @pytest.fixture
@@ -123,10 +125,37 @@ def _check_v1(db: Database) -> None:
     assert _hits(db, "robin") == [(SearchHitKind.PERSON, robin.id)]
 
 
+def _write_v2(db: Database) -> None:
+    """Version 2 has the same record tables; its rows are indexed by triggers as written."""
+    _write_v1(db)
+    assert _hits(db, "shouting") == [(SearchHitKind.SESSION, 1)]
+
+
+def _check_v2(db: Database) -> None:
+    _check_v1(db)
+
+
 SEEDS: dict[int, tuple[Callable[[Database], None], Callable[[Database], None]]] = {
     0: (_write_nothing, _check_nothing),
     1: (_write_v1, _check_v1),
+    2: (_write_v2, _check_v2),
 }
+
+
+def _check_templates_and_risk(db: Database) -> None:
+    """What migration 3 adds: nothing flagged or stored yet; both work at once."""
+    people, sessions = PeopleRepository(db), SessionsRepository(db)
+    for person in people.list(include_closed=True):
+        assert person.risk_flagged is False
+        assert not any(s.risk_flag for s in sessions.list_for_person(person.id))
+    templates = TemplatesRepository(db)
+    assert templates.list() == []
+    templates.add("coordinators-own", 2, b'id = "coordinators-own"', TemplateOrigin.IMPORTED)
+    assert templates.get("coordinators-own", 2) == b'id = "coordinators-own"'
+    person = people.add(alias="Flagged")
+    session = sessions.add(person.id)
+    sessions.set_risk_flag(session.id, True)
+    assert people.get(person.id).risk_flagged is True
 
 
 @pytest.mark.parametrize("version", range(CURRENT_VERSION))
@@ -143,10 +172,25 @@ def test_an_older_vault_upgrades_with_its_data_intact_and_searchable(
     assert migrate(db) == CURRENT_VERSION
     assert schema_version(db) == CURRENT_VERSION
     check(db)
+    _check_templates_and_risk(db)
     # And the upgraded vault keeps working: new records are found too.
     person = PeopleRepository(db).add(alias="Morgan")
     session = SessionsRepository(db).add(person.id, notes="Asked about the grievance process")
     assert _hits(db, "grievance") == [(SearchHitKind.SESSION, session.id)]
+    db.close()
+
+
+def test_migration_3_adds_the_template_store_and_the_risk_flag(tmp_path: Path, key: bytes) -> None:
+    db = _open(tmp_path / "vault.db", key)
+    migrate(db, target=2)
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'checklist_templates'") == 0
+    migrate(db, target=3)
+    columns = {row["name"]: row for row in db.all("PRAGMA table_info(checklist_templates)")}
+    assert list(columns) == ["template_id", "version", "source", "origin", "stored_at"]
+    assert [columns[name]["pk"] for name in ("template_id", "version")] == [1, 2]
+    (flag,) = [row for row in db.all("PRAGMA table_info(sessions)") if row["name"] == "risk_flag"]
+    assert (flag["type"], flag["notnull"], flag["dflt_value"]) == ("INTEGER", 1, "0")
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sessions_flagged'") == 1
     db.close()
 
 
