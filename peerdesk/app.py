@@ -42,10 +42,20 @@ def build_parser() -> argparse.ArgumentParser:
         ).format(env=DATA_DIR_ENV, default=default_dir),
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    parser.add_argument(
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
         "--data-dir",
         metavar="DIR",
         help=_("use DIR as the data folder (for example a folder on an encrypted drive)"),
+    )
+    # Exclusive with --data-dir: practice must never touch a real vault.
+    where.add_argument(
+        "--practice",
+        action="store_true",
+        help=_(
+            "open a throwaway vault of fictional colleagues, for training "
+            "(passphrase: practice); it is deleted when peerdesk closes"
+        ),
     )
     return parser
 
@@ -77,6 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     harden_process()
+    if args.practice:
+        from .practice import PracticeSession
+
+        with PracticeSession() as practice:
+            return run_gui(practice.data_dir, practice=True)
     return run_gui(resolve_data_dir(args.data_dir))
 
 
@@ -91,11 +106,14 @@ def configure_application(app: QApplication) -> None:
     follow_system_look(app)
 
 
-def build_main_window(data_dir: Path, *, kdf: KdfParams | None = None) -> QMainWindow:
+def build_main_window(
+    data_dir: Path, *, kdf: KdfParams | None = None, practice: bool = False
+) -> QMainWindow:
     """Build the whole app for ``data_dir`` without entering the event loop.
 
     ``kdf=None`` calibrates Argon2id on this machine; only tests pass cheaper
-    parameters, explicitly. Production never weakens the KDF.
+    parameters, explicitly. Production never weakens the KDF. ``practice`` marks
+    every screen as practice mode (fictional data).
     """
     from PySide6.QtWidgets import QApplication
 
@@ -108,13 +126,25 @@ def build_main_window(data_dir: Path, *, kdf: KdfParams | None = None) -> QMainW
         app = QApplication([sys.argv[0] if sys.argv else APP_NAME])
     if isinstance(app, QApplication):
         configure_application(app)
-    return AppWindow(vault_dir(Path(data_dir)), kdf=kdf)
+    return AppWindow(vault_dir(Path(data_dir)), kdf=kdf, practice=practice)
 
 
-def run_gui(data_dir: Path) -> int:
+def run_gui(data_dir: Path, *, practice: bool = False) -> int:
     """Build the window, show it, and run the event loop until quit."""
+    import signal
+
     from PySide6.QtWidgets import QApplication
 
-    window = build_main_window(data_dir)
+    window = build_main_window(data_dir, practice=practice)
     window.show()
+    # SIGTERM (logout, shutdown) becomes an orderly quit: save, lock, close the vault,
+    # and let practice mode remove its folder.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: window.close())
+    # Python runs signal handlers only between bytecodes; a slow idle timer gives
+    # it that chance while Qt's event loop waits in C++.
+    from PySide6.QtCore import QTimer
+
+    wake = QTimer(window)
+    wake.timeout.connect(lambda: None)
+    wake.start(500)
     return QApplication.exec()

@@ -116,6 +116,7 @@ def _text_problem(label: str, value: str, max_length: int | None) -> str | None:
 _LOCKING = "Locking"
 _CLIPBOARD = "Clipboard"
 _SUPPORTER = "You, on referral documents"
+_CHECKLISTS = "Checklists"
 
 AUTO_LOCK_MINUTES: Setting[int] = Setting(
     key="lock.idle_minutes",
@@ -171,6 +172,22 @@ SUPPORTER_CONTACT: Setting[str] = Setting(
     hint_text="Shown on referral PDFs so the service can reach you. Leave empty to leave it out.",
 )
 
+CHECKLIST_PANEL: Setting[bool] = Setting(
+    key="checklists.panel_shown",
+    kind=bool,
+    default=True,
+    label_text="Show checklists beside the session notes",
+    section_text=_CHECKLISTS,
+    hint_text="The button above the notes shows or hides them during a conversation too.",
+)
+CHECKLIST_DETAILS: Setting[bool] = Setting(
+    key="checklists.details_shown",
+    kind=bool,
+    default=False,
+    label_text="Show guidance and example phrases under checklist items",
+    section_text=_CHECKLISTS,
+)
+
 AnySetting: TypeAlias = "Setting[int] | Setting[bool] | Setting[str]"
 
 ALL_SETTINGS: tuple[AnySetting, ...] = (
@@ -180,6 +197,8 @@ ALL_SETTINGS: tuple[AnySetting, ...] = (
     SUPPORTER_NAME,
     SUPPORTER_ROLE,
     SUPPORTER_CONTACT,
+    CHECKLIST_PANEL,
+    CHECKLIST_DETAILS,
 )
 
 

@@ -190,11 +190,21 @@ def due_text(due: date, dates: DateStyle) -> str:
 # -- rows -----------------------------------------------------------------------------
 
 
+def risk_text() -> str:
+    """The worded marker of a session where a risk item was marked (never colour alone)."""
+    return _("Risk flagged")
+
+
+def _badges(*texts: str) -> str:
+    return SEPARATOR.join(text for text in texts if text)
+
+
 def person_row(person: Person, dates: DateStyle) -> Row:
     contact = last_contact_text(person.last_contact, dates)
     if person.closed_at is not None:
         contact = _("Closed") + SEPARATOR + contact
-    badge = "" if person.follow_up_due is None else due_text(person.follow_up_due, dates)
+    due = "" if person.follow_up_due is None else due_text(person.follow_up_due, dates)
+    badge = _badges(risk_text() if person.risk_flagged else "", due)
     return Row(
         person.id, person.alias, ((contact, False),), badge, alert=bool(badge), muted=person.closed
     )
@@ -220,7 +230,10 @@ def session_row(session: Session, dates: DateStyle, *, latest: bool) -> Row:
     first = preview(session.notes)
     facts.append(isolate(first) if first else _("No notes yet"))
     detail = SEPARATOR.join(facts)
-    return Row(session.id, dates.moment(session.started_at), ((detail, False),), badge, alert=due)
+    if session.risk_flag:
+        badge = _badges(risk_text(), badge)
+    alert = due or session.risk_flag
+    return Row(session.id, dates.moment(session.started_at), ((detail, False),), badge, alert=alert)
 
 
 def incident_row(incident: Incident, dates: DateStyle) -> Row:

@@ -239,3 +239,52 @@ def test_readme_gives_exactly_two_setup_commands() -> None:
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert readme_commands()[1] in ci.splitlines()
+
+
+def test_practice_mode_shows_its_banner_and_leaves_nothing_behind(
+    isolated_environment: Path,
+) -> None:
+    probe = textwrap.dedent(
+        """
+        import sys
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QLabel
+        import peerdesk.ui.app_window as window_module
+
+        original_show = window_module.AppWindow.show
+
+        def show_then_quit(self):
+            original_show(self)
+
+            def report():
+                banner = [w for w in self.findChildren(QLabel)
+                          if w.accessibleName() == "Practice mode" and w.isVisible()]
+                print("banner", bool(banner) and "fictional" in banner[0].text())
+                print("page", self.lock_screen.current_page)
+                self.close()
+
+            QTimer.singleShot(0, report)
+
+        window_module.AppWindow.show = show_then_quit
+        from peerdesk.app import main
+        sys.exit(main(["--practice"]))
+        """
+    )
+    temp = isolated_environment / "tmp"
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(temp)},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "banner True" in result.stdout.splitlines()
+    assert "page unlock" in result.stdout.splitlines()
+    assert list(temp.glob("peerdesk-practice-*")) == []
+    assert "Traceback" not in result.stderr
+
+
+def test_practice_mode_never_takes_a_data_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    assert app.main(["--practice", "--data-dir", "/tmp/real"]) == 2
+    assert "not allowed with argument" in capsys.readouterr().err

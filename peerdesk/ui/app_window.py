@@ -15,11 +15,13 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QLabel,
     QLineEdit,
     QMainWindow,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -34,6 +36,7 @@ from .help_dialog import show_shortcuts
 from .lock_guard import LockGuard
 from .lock_screen import LockScreen
 from .settings_dialog import open_settings
+from .template_actions import export_template_file, import_template_file
 from .vault_thread import VaultThread
 from .workspace import Workspace, WorkspaceState
 
@@ -55,9 +58,11 @@ class AppWindow(QMainWindow):
         *,
         kdf: KdfParams | None = None,
         idle_ms: int | None = None,
+        practice: bool = False,
         parent: QWidget | None = None,
     ) -> None:
-        """``kdf`` and ``idle_ms`` are for tests only: cheap Argon2id, a tiny idle limit."""
+        """``kdf`` and ``idle_ms`` are for tests only: cheap Argon2id, a tiny idle limit.
+        ``practice`` puts a "practice mode" banner above every screen."""
         super().__init__(parent)
         self.setObjectName("appWindow")
         self.setWindowTitle(APP_NAME)  # and never anything else: no alias, no path
@@ -70,7 +75,8 @@ class AppWindow(QMainWindow):
 
         self.vault_thread = VaultThread(self)
         self._pages = QStackedWidget()
-        self.setCentralWidget(self._pages)
+        self.practice = practice
+        self.setCentralWidget(_with_banner(self._pages) if practice else self._pages)
         self.lock_screen = LockScreen(vault_directory, kdf, self.vault_thread)
         self.lock_screen.unlocked.connect(self._open_workspace)
         self._pages.addWidget(self.lock_screen)
@@ -144,6 +150,12 @@ class AppWindow(QMainWindow):
         new_incident = self._action(
             _("New incident diary entry"), shortcuts.NEW_INCIDENT, lambda: self._ws("new_incident")
         )
+        import_template = self._action(
+            _("Import checklist template…"), None, self.import_checklist_template
+        )
+        export_template = self._action(
+            _("Export checklist template…"), None, self.export_checklist_template
+        )
         help_keys = self._action(
             _("Keyboard shortcuts"), shortcuts.SHORTCUT_HELP, self.show_shortcuts, unlocked=False
         )
@@ -160,6 +172,9 @@ class AppWindow(QMainWindow):
         view_menu = bar.addMenu(_("&View"))
         for action in (people, follow_ups, find):
             view_menu.addAction(action)
+        tools_menu = bar.addMenu(_("&Tools"))
+        for action in (import_template, export_template):
+            tools_menu.addAction(action)
         bar.addMenu(_("&Help")).addAction(help_keys)
         # The person view has its own New session / New diary entry buttons.
         self._toolbar_actions = (follow_ups, self.settings_action)
@@ -246,6 +261,16 @@ class AppWindow(QMainWindow):
             self.lock_guard.reload_settings()
 
     @Slot()
+    def import_checklist_template(self) -> None:
+        if self._vault is not None:
+            import_template_file(self, self._vault)
+
+    @Slot()
+    def export_checklist_template(self) -> None:
+        if self._vault is not None:
+            export_template_file(self, self._vault)
+
+    @Slot()
     def show_shortcuts(self) -> None:
         show_shortcuts(self)
 
@@ -319,3 +344,26 @@ class AppWindow(QMainWindow):
         self.lock("quit")
         pending = self.lock_screen.release_vault()
         self.vault_thread.stop(final=pending.close if pending is not None else None)
+
+
+def _with_banner(pages: QWidget) -> QWidget:
+    """Practice mode: say on every screen that this is fictional, and the passphrase."""
+    from ..practice import PRACTICE_PASSPHRASE
+
+    banner = QLabel(
+        _(
+            "Practice mode: every person and note here is fictional, and all of it is "
+            "deleted when peerdesk closes. The passphrase is \u201c{passphrase}\u201d."
+        ).format(passphrase=PRACTICE_PASSPHRASE)
+    )
+    banner.setObjectName("practiceBanner")
+    banner.setTextFormat(Qt.TextFormat.PlainText)
+    banner.setWordWrap(True)
+    banner.setAccessibleName(_("Practice mode"))
+    frame = QWidget()
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(banner)
+    layout.addWidget(pages, 1)
+    return frame

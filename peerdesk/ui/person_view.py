@@ -71,7 +71,7 @@ class RecordPane(QWidget):
         self.view.row_chosen.connect(self._chosen)
         self.view.activated.connect(self._activated)
         self.empty_hint = plain_label(empty_text, "muted")
-        left = QWidget()
+        self._list_column = left = QWidget()
         # Room for "Follow-up overdue (12 days)" and a date; the editor takes the rest.
         left.setMinimumWidth(240)
         column = QVBoxLayout(left)
@@ -85,7 +85,7 @@ class RecordPane(QWidget):
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._editor_area.addWidget(hint)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self._splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(self._editor_area)
@@ -155,9 +155,22 @@ class RecordPane(QWidget):
             self.refresh()
             return
         editor.saved.connect(self._editor_saved)
+        if isinstance(editor, SessionEditor):
+            editor.side_toggled.connect(self._make_room)
+            self._make_room(editor.side_shown)
         self._editor = editor
         self._editor_area.addWidget(editor)
         self._editor_area.setCurrentWidget(editor)
+
+    def _make_room(self, wide: bool) -> None:
+        """A session showing its checklists takes all but the list's narrowest width."""
+        total, narrowest = sum(self._splitter.sizes()), self._list_column.minimumWidth()
+        if total <= 2 * narrowest:
+            total = 12_000  # no size yet: proportions, as in __init__
+            narrowest = total * 2 // 10
+        self._splitter.setSizes(
+            [narrowest, total - narrowest] if wide else [total * 5 // 12, total * 7 // 12]
+        )
 
     def _close_editor(self) -> None:
         editor, self._editor = self._editor, None
@@ -232,7 +245,9 @@ class PersonView(QWidget):
         )
         for pane in (self.sessions, self.incidents):
             pane.saved.connect(self.changed)
-        consents = _history_tab(
+        # A session can start an urgent referral (from its escalation panel).
+        self.sessions.saved.connect(self._refresh_referrals)
+        consents = HistoryTab(
             _("Consents"),
             _(
                 "What this person agreed may be shared, as recorded so far. Recording a "
@@ -241,7 +256,7 @@ class PersonView(QWidget):
             _("No consents recorded."),
             [consent_row(c, dates) for c in vault.consents.list_for_person(person_id)],
         )
-        referrals = _history_tab(
+        self.referrals = referrals = HistoryTab(
             _("Referrals"),
             _(
                 "Handoffs to services, as recorded so far. Creating and exporting referrals "
@@ -334,6 +349,11 @@ class PersonView(QWidget):
         can_be_due = not self._person.closed
         return [session_row(s, dates, latest=can_be_due and n == 0) for n, s in enumerate(sessions)]
 
+    def _refresh_referrals(self) -> None:
+        dates = date_style()
+        referrals = self._vault.referrals.list_for_person(self.person_id)
+        self.referrals.set_rows([referral_row(r, dates) for r in referrals])
+
     def _incident_rows(self) -> list[Row]:
         dates = date_style()
         incidents = self._vault.incidents.list_for_person(self.person_id)
@@ -367,16 +387,24 @@ class PersonView(QWidget):
             self.delete_requested.emit()
 
 
-def _history_tab(name: str, note: str, empty: str, rows: list[Row]) -> QWidget:
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    layout.setContentsMargins(0, 12, 0, 0)
-    layout.addWidget(plain_label(note, "hint"))
-    view = RowListView(name)
-    view.row_model().set_rows(rows)
-    layout.addWidget(view, 1)
-    if not rows:
-        view.hide()
-        layout.addWidget(plain_label(empty, "muted"))
-        layout.addStretch(1)
-    return page
+class HistoryTab(QWidget):
+    """A read-only list (consents, referrals) with a note above it, or a line when empty."""
+
+    def __init__(self, name: str, note: str, empty: str, rows: list[Row]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 12, 0, 0)
+        layout.addWidget(plain_label(note, "hint"))
+        self.view = RowListView(name)
+        layout.addWidget(self.view, 1)
+        self._empty = plain_label(empty, "muted")
+        layout.addWidget(self._empty)
+        self._stretch = QWidget()
+        layout.addWidget(self._stretch, 1)
+        self.set_rows(rows)
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.view.row_model().set_rows(rows)
+        self.view.setVisible(bool(rows))
+        self._empty.setVisible(not rows)
+        self._stretch.setVisible(not rows)

@@ -2,32 +2,45 @@
 
 It saves by itself (see :mod:`peerdesk.ui.autosave`); there is no Save button
 to forget. The notes take most of the room: they are what the supporter
-comes here for.
+comes here for. Beside them, and hidden with one button or key, the session's
+checklists (:mod:`peerdesk.ui.checklist_panel`); marking a risk item flags the
+session and turns that side to the crisis contacts
+(:mod:`peerdesk.ui.escalation_panel`).
 """
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QLayout,
     QLayoutItem,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ..i18n import _
-from ..store import Vault
+from ..preferences import CHECKLIST_PANEL, Preferences
+from ..store import Vault, VaultError
 from ..store.models import Session, SessionId, SessionMode
 from ..store.values import UNCHANGED
+from . import shortcuts
 from .autosave import AutosaveEditor, WallTimeEdit, date_edit, field_label, to_date, to_qdate
+from .checklist_panel import toggle_tooltip
 from .note_edit import NoteEdit, NoteField
+from .session_side import SessionSide
 
 MAX_MINUTES = 24 * 60
+# Narrower than this (a small screen at 150%), the checklists show in the notes' place.
+SIDE_BY_SIDE_WIDTH = 700
 # A follow-up is usually planned for about a week later.
 DEFAULT_FOLLOW_UP_DAYS = 7
 
@@ -103,6 +116,9 @@ class FlowRow(QLayout):
 class SessionEditor(AutosaveEditor):
     """Edits one session; every change is saved without a Save button."""
 
+    side_toggled = Signal(bool)
+    """The checklists beside the notes were shown (True) or hidden. Emits the new state."""
+
     def __init__(self, vault: Vault, session_id: SessionId, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._vault = vault
@@ -131,6 +147,7 @@ class SessionEditor(AutosaveEditor):
             field="notes",
         )
         self.notes: NoteEdit = notes_field.edit
+        self._build_side(session)
 
         self._load(session)
         self._lay_out(notes_field)
@@ -148,6 +165,78 @@ class SessionEditor(AutosaveEditor):
 
     def focus_main_text(self) -> None:
         self.notes.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def flush(self) -> None:
+        """Save the fields, and a checklist note still being typed."""
+        super().flush()
+        self.side.flush()
+
+    # -- the side: checklists, or the crisis contacts -------------------------------------
+
+    def _build_side(self, session: Session) -> None:
+        self._preferences = Preferences(self._vault.settings)
+        self._narrow = False
+        self.side = SessionSide(self._vault, session)
+        # No minimum of its own: below SIDE_BY_SIDE_WIDTH it goes in the notes' place
+        # (resizeEvent), and above it the 3:2 share gives it enough. A minimum here
+        # would stop the editor from ever becoming narrow enough to switch.
+        self.side.setMinimumWidth(1)
+        self.checklists = self.side.checklists
+        self.escalation = self.side.escalation
+        self.checklists_toggle = QPushButton(_("Checklists"))
+        self.checklists_toggle.setObjectName("sideToggle")
+        self.checklists_toggle.setAccessibleName(_("Checklists"))
+        self.checklists_toggle.setCheckable(True)
+        self.checklists_toggle.setToolTip(toggle_tooltip())
+        self.checklists_toggle.setChecked(self._preferences.get(CHECKLIST_PANEL))
+        self.checklists_toggle.toggled.connect(self._side_toggled)
+        toggle = QShortcut(QKeySequence(shortcuts.TOGGLE_CHECKLISTS), self)
+        toggle.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        toggle.activated.connect(self.checklists_toggle.click)
+        self.side.attention_needed.connect(lambda: self.checklists_toggle.setChecked(True))
+        self.side.notes_requested.connect(lambda: self.checklists_toggle.setChecked(False))
+        self.side.record_changed.connect(self.saved)
+
+    @property
+    def side_shown(self) -> bool:
+        """Whether the checklists (or the crisis contacts) are showing."""
+        return self.checklists_toggle.isChecked()
+
+    def _side_toggled(self, shown: bool) -> None:
+        self._place_side()
+        if not self._narrow:
+            # Remembered only when it is a choice of layout, not a switch between
+            # notes and checklists on a narrow screen. A display choice: if it cannot
+            # be stored, it still applies now.
+            with contextlib.suppress(VaultError, ValueError):
+                self._preferences.set(CHECKLIST_PANEL, shown)
+            self.side_toggled.emit(shown)
+        if not shown:
+            self.notes.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif not self.side.showing_escalation():
+            self.checklists.focus_first_item()
+
+    def _place_side(self) -> None:
+        """Beside the notes when there is room; in their place on a narrow editor."""
+        shown = self.checklists_toggle.isChecked()
+        self._main.setVisible(not (self._narrow and shown))
+        self.side.setVisible(shown)
+        self.side.set_instead_of_notes(self._narrow)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < SIDE_BY_SIDE_WIDTH
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        # Becoming narrow shows the notes; becoming wide again, the remembered layout.
+        wanted = False if narrow else self._preferences.get(CHECKLIST_PANEL)
+        if self.side.showing_escalation() and self.side_shown:
+            wanted = True  # never hide the crisis contacts by resizing
+        self.checklists_toggle.blockSignals(True)
+        self.checklists_toggle.setChecked(wanted)
+        self.checklists_toggle.blockSignals(False)
+        self._place_side()
 
     def _load(self, session: Session) -> None:
         self._loading = True
@@ -183,12 +272,30 @@ class SessionEditor(AutosaveEditor):
             column.addWidget(field)
             facts.addWidget(fact)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
+        self._main = main = QWidget()
+        main.setObjectName("sessionMain")
+        main.setMinimumWidth(280)
+        layout = QVBoxLayout(main)
+        layout.setContentsMargins(24, 20, 12, 16)
         layout.setSpacing(16)
         layout.addLayout(facts)
         layout.addWidget(notes_field, 1)
-        layout.addWidget(self.save_status)
+        # Under the notes, quietly: the checklists' switch, and whether all is saved.
+        bottom = QHBoxLayout()
+        bottom.setSpacing(12)
+        bottom.addWidget(self.checklists_toggle, 0, Qt.AlignmentFlag.AlignTop)
+        bottom.addWidget(self.save_status, 1)
+        layout.addLayout(bottom)
+        # The notes keep most of the room; the checklists are a prompt at the side,
+        # or in the notes' place when the editor is too narrow for both (resizeEvent).
+        # A box layout, not a splitter: a splitter ignores the facts' height-for-width
+        # and would let them overlap the notes on a short screen.
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(main, 3)
+        outer.addWidget(self.side, 2)
+        self._place_side()
         # In reading order, the notes last: Tab from the facts lands in them.
         for first, second in zip(
             (self.started_at, self.duration, self.mode, self.follow_up, self.follow_up_on),
@@ -196,6 +303,8 @@ class SessionEditor(AutosaveEditor):
             strict=True,
         ):
             QWidget.setTabOrder(first, second)
+        # Then the button that shows or hides the checklists, then the checklists.
+        QWidget.setTabOrder(self.notes, self.checklists_toggle)
 
     def _follow_up_toggled(self, checked: bool) -> None:
         self.follow_up_on.setEnabled(checked)

@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import crisis_contacts
 from ..i18n import _
 from ..paths import APP_NAME
 from ..preferences import ALL_SETTINGS, AnySetting, Preferences
 from ..store import Keychain, KeychainUnavailable, Vault, VaultError
 from .change_passphrase import ChangePassphraseDialog
+from .contacts_editor import CrisisContactsEditor
 from .vault_thread import VaultThread
 from .widgets import (
     busy_bar,
@@ -128,6 +130,7 @@ class SettingsDialog(QDialog):
         form_layout.setContentsMargins(24, 16, 24, 8)
         form_layout.setSpacing(8)
         self._build_settings(form_layout)
+        self._build_contacts(form_layout)
         self._build_computer(form_layout)
         form_layout.addStretch(1)
         scroller = QScrollArea()
@@ -192,10 +195,26 @@ class SettingsDialog(QDialog):
                 if setting.hint:
                     form.addRow(plain_label(setting.hint, "settingsHint"))
 
+    def _build_contacts(self, layout: QVBoxLayout) -> None:
+        layout.addWidget(plain_label(_("Crisis and escalation contacts"), "settingsSection"))
+        layout.addWidget(
+            plain_label(
+                _(
+                    "Shown when you mark a risk item in a checklist, under the advice to call "
+                    "your local emergency number when a life is in danger. Fill in the "
+                    "placeholders with your programme's own contacts."
+                ),
+                "settingsHint",
+            )
+        )
+        self.contacts_editor = CrisisContactsEditor([])
+        layout.addWidget(self.contacts_editor)
+
     def load(self) -> None:
         """Show the stored values (defaults where none are stored)."""
         for key, value in self._preferences.values().items():
             set_editor_value(self.editors[key], value)
+        self.contacts_editor.set_contacts(crisis_contacts.load(self._vault.settings))
         self.remember.blockSignals(True)
         self.remember.setChecked(self._vault.remembered)
         self.remember.blockSignals(False)
@@ -215,7 +234,13 @@ class SettingsDialog(QDialog):
                 self.editors[setting.key].setFocus()
                 return False
         try:
+            contacts = crisis_contacts.checked_contacts(self.contacts_editor.contacts())
+        except ValueError as problem:
+            self._say_problem(str(problem))
+            return False
+        try:
             self._preferences.update(values)
+            crisis_contacts.save(self._vault.settings, contacts)
         except VaultError as error:  # a full disk, a vault folder gone: nothing half-saved
             self._say_problem(error_text(error))
             return False
@@ -344,6 +369,7 @@ class SettingsDialog(QDialog):
         for editor in self.editors.values():
             if isinstance(editor, QLineEdit):
                 editor.clear()
+        self.contacts_editor.clear()
         super().reject()
 
     def _say_problem(self, text: str) -> None:

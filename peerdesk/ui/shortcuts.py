@@ -30,6 +30,10 @@ SETTINGS = "Ctrl+,"
 SHORTCUT_HELP = "F1"
 QUIT = "Ctrl+Q"
 DELETE_PERSON = "Del"  # in the people list only; always asks first
+TOGGLE_CHECKLISTS = "Ctrl+Shift+K"  # in a session
+TICK_ITEM = "Space"  # on a checklist item (a checkbox's own key)
+NOTE_ITEM = "N"  # on a checklist item
+NEXT_ITEM = "Down"  # between checklist items ("Up" goes back)
 
 
 def all_shortcuts() -> list[Shortcut]:
@@ -44,6 +48,10 @@ def all_shortcuts() -> list[Shortcut]:
         Shortcut(DELETE_PERSON, _("Delete the selected person (in the people list; asks first)")),
         Shortcut(NEW_SESSION, _("New session for the selected person")),
         Shortcut(NEW_INCIDENT, _("New incident diary entry for the selected person")),
+        Shortcut(TOGGLE_CHECKLISTS, _("Show or hide the checklists beside the session notes")),
+        Shortcut(TICK_ITEM, _("Tick or untick the checklist item in focus")),
+        Shortcut(NOTE_ITEM, _("Add a short note to the checklist item in focus")),
+        Shortcut(NEXT_ITEM, _("Next checklist item (Up: the one before)")),
         Shortcut(FOLLOW_UPS, _("Show follow-ups due")),
         Shortcut(SETTINGS, _("Settings")),
         Shortcut(SHORTCUT_HELP, _("Show these keyboard shortcuts")),
