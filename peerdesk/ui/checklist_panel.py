@@ -16,6 +16,7 @@ editor then flags the session and shows the escalation panel.
 from __future__ import annotations
 
 import contextlib
+import html
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -43,6 +44,13 @@ from .widgets import button, error_text, message_label, plain_label
 def ui_language() -> str:
     """The language checklists are shown in: this computer's (templates fall back to English)."""
     return QLocale().name()
+
+
+def problem_words(problem: Exception) -> str:
+    """What to say when a tick or a new checklist could not be stored."""
+    if isinstance(problem, VaultError):
+        return error_text(problem)
+    return _("This could not be saved: {reason}").format(reason=str(problem))
 
 
 def menu_text(text: str) -> str:
@@ -214,7 +222,8 @@ class ChecklistPanel(QWidget):
         for template in templates:
             action = self.add_menu.addAction(menu_text(template.title))
             action.setData(template.id)
-            action.setToolTip(template.purpose)
+            # Escaped: Qt would read a tooltip that looks like HTML as rich text.
+            action.setToolTip(html.escape(template.purpose))
             action.setEnabled(template.id not in used)
             action.triggered.connect(
                 lambda _checked=False, tid=template.id: self.add_checklist(tid)
@@ -234,8 +243,8 @@ class ChecklistPanel(QWidget):
         self.problem.hide()
         try:
             run = start_run(self._vault, self._session_id, template)
-        except VaultError as problem:
-            self._say(error_text(problem))
+        except (VaultError, ValueError) as problem:
+            self._say(problem_words(problem))
             return None
         view = self._add_view(run)
         self._update_hints()
@@ -260,9 +269,9 @@ class ChecklistPanel(QWidget):
         self.problem.hide()
         try:
             result = tick(self._vault, view.run.id, row.item.id, ticked, note)
-        except VaultError as problem:
+        except (VaultError, ValueError) as problem:
             view.show_run(view.run)  # back to what is stored
-            self._say(error_text(problem))
+            self._say(problem_words(problem))
             return False
         template = self.library.get(view.run.template_id, view.run.template_version)
         if template is not None:

@@ -38,8 +38,6 @@ class ContactBlock(QFrame):
         self.name = QLineEdit(contact.shown_name if contact.is_placeholder else contact.name)
         self.how = QLineEdit(contact.how)
         self.when = QLineEdit(contact.when)
-        for field in (self.name, self.how, self.when):
-            field.setCursorPosition(0)  # the start of a long name, not its end
         if self.hint:
             self.how.setPlaceholderText(_(self.hint))
             self.how.setToolTip(_(self.hint))
@@ -63,11 +61,15 @@ class ContactBlock(QFrame):
             )
             label = QLabel(text)
             label.setBuddy(field)
+            field.setCursorPosition(0)  # the start of a long name, not its end
             if field is self.name:
-                line = QHBoxLayout()
-                line.setSpacing(8)
-                line.addWidget(field, 1)
-                line.addWidget(self.remove_button)
+                # One widget, not a layout: the form then centres "Who" on the field.
+                line = QWidget()
+                row = QHBoxLayout(line)
+                row.setContentsMargins(0, 0, 0, 0)
+                row.setSpacing(8)
+                row.addWidget(field, 1)
+                row.addWidget(self.remove_button)
                 form.addRow(label, line)
             else:
                 form.addRow(label, field)

@@ -170,6 +170,11 @@ class CardPage(QWidget):
         super().__init__(parent)
         self.message = message_label(_("Problem"))
         self.note = note_label(_("Note"))
+        # Owned by the page even where a page never places them: a parentless label
+        # belongs to Python's garbage collector, which may free it while Qt still
+        # lists it in QApplication.allWidgets() (a crash seen in tests/e2e).
+        self.message.setParent(self)
+        self.note.setParent(self)
 
     def set_card(self, *items: QWidget | QLayout) -> None:
         layout = QVBoxLayout(self)
