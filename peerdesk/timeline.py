@@ -258,35 +258,61 @@ def consent_row(consent: Consent, dates: DateStyle) -> Row:
         ConsentStatus.EXPIRED: _("Expired"),
         ConsentStatus.WITHDRAWN: _("Withdrawn"),
     }[status]
+    # A consent without a name covers any service of its kind.
+    name = one_line(consent.recipient_name)
     title = (
-        recipient_text(consent.recipient_type)
-        + SEPARATOR
-        + isolate(one_line(consent.recipient_name))
+        recipient_text(consent.recipient_type) + SEPARATOR + (isolate(name) if name else _("any"))
     )
     active = status is ConsentStatus.ACTIVE
     return Row(consent.id, title, ((detail, False),), badge, alert=not active, muted=not active)
 
 
+REFERRAL_STATUS_TEXT = {
+    ReferralStatus.DRAFT: "Draft",
+    ReferralStatus.CREATED: "PDF made",
+    ReferralStatus.SENT: "Sent",
+    ReferralStatus.ACKNOWLEDGED: "Acknowledged",
+    ReferralStatus.CONNECTED: "Connected",
+    ReferralStatus.NOT_CONNECTED: "Not connected",
+}
+
+
+def referral_status_text(status: ReferralStatus) -> str:
+    """A referral's status as its badge says it ("PDF made")."""
+    return _(REFERRAL_STATUS_TEXT[status])
+
+
+def referral_open(referral: Referral) -> bool:
+    """Still waiting to hear whether the colleague got connected."""
+    return referral.status not in (ReferralStatus.CONNECTED, ReferralStatus.NOT_CONNECTED)
+
+
 def referral_row(referral: Referral, dates: DateStyle) -> Row:
+    """A referral: the service, when it was started, urgency, and its follow-up while open.
+
+    A follow-up that is due (today or earlier) on an open referral marks the row
+    alert, with the words in the badge.
+    """
     urgency = {
         Urgency.ROUTINE: _("Routine"),
         Urgency.SOON: _("Soon"),
         Urgency.URGENT: _("Urgent"),
     }[referral.urgency]
     started = referral.created_at.astimezone().date()
-    detail = _("Started {day}").format(day=dates.day(started)) + SEPARATOR + urgency
-    badge = {
-        ReferralStatus.DRAFT: _("Draft"),
-        ReferralStatus.EXPORTED: _("Exported"),
-        ReferralStatus.ACCEPTED: _("Accepted"),
-        ReferralStatus.DECLINED: _("Declined"),
-    }[referral.status]
-    title = (
-        recipient_text(referral.recipient_type)
-        + SEPARATOR
-        + isolate(one_line(referral.recipient_name))
-    )
-    return Row(referral.id, title, ((detail, False),), badge)
+    facts = [_("Started {day}").format(day=dates.day(started)), urgency]
+    badge = referral_status_text(referral.status)
+    due = False
+    follow_up = referral.follow_up_on
+    if follow_up is not None and referral_open(referral):
+        facts.append(_("follow up {day}").format(day=dates.day(follow_up)))
+        due = follow_up <= dates.today
+        if due:
+            badge = _badges(badge, due_text(follow_up, dates))
+    title = recipient_text(referral.recipient_type)
+    name = one_line(referral.recipient_name)
+    if name:
+        title += SEPARATOR + isolate(name)
+    return Row(referral.id, title, ((SEPARATOR.join(facts), False),), badge, alert=due)
 
 
 def search_row(

@@ -13,6 +13,7 @@ PERSON_DELETED = "person_deleted"
 SESSION_DELETED = "session_deleted"
 INCIDENT_DELETED = "incident_deleted"
 REFERRAL_EXPORTED = "referral_exported"
+REFERRAL_DRAFT_DELETED = "referral_draft_deleted"
 
 # A short snake_case word and nothing else, so no name or note can end up in
 # the log by mistake. The schema checks the same.

@@ -19,7 +19,7 @@ from .models import (
 )
 from .values import (
     check_free_text,
-    check_line,
+    check_optional_line,
     date_text,
     not_found,
     parse_date,
@@ -43,14 +43,18 @@ class ConsentsRepository:
         person_id: PersonId,
         *,
         recipient_type: RecipientType,
-        recipient_name: str,
+        recipient_name: str = "",
         purpose: str,
         categories: Iterable[ConsentCategory],
         given_how: ConsentMethod,
         given_on: date,
         expires_on: date,
     ) -> Consent:
-        """Record consent; ``expires_on`` is the last day it holds and is required."""
+        """Record consent; ``expires_on`` is the last day it holds and is required.
+
+        A blank ``recipient_name`` records consent to any service of
+        ``recipient_type`` (see :func:`peerdesk.consent_rules.recipient_matches`).
+        """
         chosen = frozenset(ConsentCategory(c) for c in categories)
         if not chosen:
             raise ValueError(_("Choose at least one kind of information the consent covers."))
@@ -59,7 +63,8 @@ class ConsentsRepository:
         row: dict[str, object] = {
             "person_id": person_id,
             "recipient_type": RecipientType(recipient_type).value,
-            "recipient_name": check_line(recipient_name, "recipient's name"),
+            # Empty: the consent covers any service of that kind ("any EAP").
+            "recipient_name": check_optional_line(recipient_name, "recipient's name") or "",
             "purpose": check_free_text(purpose, "purpose"),
             "categories": _categories_json(chosen),
             "given_how": ConsentMethod(given_how).value,

@@ -75,10 +75,31 @@ class Urgency(StrEnum):
 
 
 class ReferralStatus(StrEnum):
+    """Where a referral is: written, its PDF made, handed over, answered, and how it ended.
+
+    ``draft`` -> ``created`` (the PDF was exported) -> ``sent`` ->
+    ``acknowledged`` -> ``connected`` or ``not_connected``.
+    """
+
     DRAFT = "draft"
-    EXPORTED = "exported"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
+    CREATED = "created"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    CONNECTED = "connected"
+    NOT_CONNECTED = "not_connected"
+
+
+class SafetyCheck(StrEnum):
+    """Whether a safety check was done with the colleague, as the referral reports it."""
+
+    DONE = "done"
+    NOT_DONE = "not_done"
+    NOT_RECORDED = "not_recorded"
+
+
+class ReferralItemKind(StrEnum):
+    SESSION = "session"
+    INCIDENT = "incident"
 
 
 class TemplateOrigin(StrEnum):
@@ -186,8 +207,28 @@ class Consent:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferralItem:
+    """One session or diary entry put into a referral's background.
+
+    ``summary`` is what the supporter wrote for the service. The raw notes (or
+    the diary entry as written) go in only when ``include_raw`` is ticked.
+    """
+
+    kind: ReferralItemKind
+    record_id: int  # a SessionId or an IncidentId, by kind
+    summary: str
+    include_raw: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Referral:
-    """A handoff to a service, built in SBAR order."""
+    """A handoff to a service, built in SBAR order.
+
+    ``colleague_name`` is the name the service should know the colleague by
+    (often not their alias); empty leaves the referral without a name.
+    ``exported_at`` is when its PDF was first made (status ``created``); the
+    ``*_on`` dates record the later steps as the supporter reports them.
+    """
 
     id: ReferralId
     person_id: PersonId
@@ -205,6 +246,17 @@ class Referral:
     created_at: datetime
     exported_at: datetime | None
     follow_up_on: date | None
+    colleague_name: str = ""
+    contact_safe_way: str = ""
+    contact_safe_times: str = ""
+    language_needs: str = ""
+    risk_flags: tuple[str, ...] = ()
+    safety_check: SafetyCheck = SafetyCheck.NOT_RECORDED
+    items: tuple[ReferralItem, ...] = ()
+    sent_on: date | None = None
+    acknowledged_on: date | None = None
+    outcome_on: date | None = None
+    outcome_note: str = ""
 
 
 class Tick(NamedTuple):

@@ -242,10 +242,105 @@ _TEMPLATES_AND_RISK = (
     "CREATE INDEX sessions_flagged ON sessions(person_id) WHERE risk_flag = 1",
 )
 
+# Referral handoffs: the statuses a referral really goes through (its PDF made,
+# sent, acknowledged, whether the colleague got connected), what the service
+# needs to reach the colleague safely, and the sessions and diary entries put
+# into its background.
+#
+# SQLite cannot change a CHECK, so `referrals` is rebuilt the way SQLite's
+# ALTER TABLE documentation describes: create the new table, copy, drop, rename.
+# No table references `referrals` yet (referral_items is created after the
+# rename), so foreign keys can stay on inside the migration's transaction.
+_REFERRAL_COLUMNS_V3 = (
+    "id, person_id, consent_id, recipient_type, recipient_name, recipient_contact, "
+    "situation, background, assessment, recommendation, urgency, override_reason, "
+    "created_at, exported_at, follow_up_on"
+)
+
+_REFERRAL_HANDOFFS = (
+    """CREATE TABLE referrals_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        consent_id INTEGER REFERENCES consents(id) ON DELETE SET NULL,
+        recipient_type TEXT NOT NULL CHECK (recipient_type IN ('eap', 'counselling', 'hr',
+            'union', 'occupational_health', 'crisis', 'other')),
+        recipient_name TEXT NOT NULL,
+        recipient_contact TEXT NOT NULL,
+        situation TEXT NOT NULL,
+        background TEXT NOT NULL,
+        assessment TEXT NOT NULL,
+        recommendation TEXT NOT NULL,
+        urgency TEXT NOT NULL CHECK (urgency IN ('routine', 'soon', 'urgent')),
+        override_reason TEXT,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'created', 'sent', 'acknowledged',
+            'connected', 'not_connected')),
+        created_at TEXT NOT NULL,
+        exported_at TEXT,
+        follow_up_on TEXT,
+        colleague_name TEXT NOT NULL DEFAULT '',
+        contact_safe_way TEXT NOT NULL DEFAULT '',
+        contact_safe_times TEXT NOT NULL DEFAULT '',
+        language_needs TEXT NOT NULL DEFAULT '',
+        risk_flags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(risk_flags)),
+        safety_check TEXT NOT NULL DEFAULT 'not_recorded'
+            CHECK (safety_check IN ('done', 'not_done', 'not_recorded')),
+        sent_on TEXT,
+        acknowledged_on TEXT,
+        outcome_on TEXT,
+        outcome_note TEXT NOT NULL DEFAULT ''
+    )""",
+    # exported -> created (its PDF was made), accepted -> acknowledged (the service
+    # answered), declined -> not_connected (it ended without a connection). The
+    # dates of those steps were never recorded, so they stay empty.
+    f"""INSERT INTO referrals_v4({_REFERRAL_COLUMNS_V3}, status)
+        SELECT {_REFERRAL_COLUMNS_V3}, CASE status
+            WHEN 'exported' THEN 'created'
+            WHEN 'accepted' THEN 'acknowledged'
+            WHEN 'declined' THEN 'not_connected'
+            ELSE status END
+        FROM referrals""",  # noqa: S608 - fixed column names
+    # Ids are never reused (AUTOINCREMENT): carry the old counter over, even past
+    # referrals deleted before the upgrade. DROP TABLE removes the old entry and
+    # RENAME renames the new one.
+    "DELETE FROM sqlite_sequence WHERE name = 'referrals_v4'",
+    """INSERT INTO sqlite_sequence(name, seq)
+        SELECT 'referrals_v4', max(seq) FROM sqlite_sequence WHERE name = 'referrals'
+        HAVING max(seq) IS NOT NULL""",
+    "DROP TABLE referrals",
+    "ALTER TABLE referrals_v4 RENAME TO referrals",
+    "CREATE INDEX referrals_by_person ON referrals(person_id, created_at)",
+    "CREATE INDEX referrals_by_consent ON referrals(consent_id) WHERE consent_id IS NOT NULL",
+    """CREATE INDEX referrals_by_follow_up ON referrals(follow_up_on)
+        WHERE follow_up_on IS NOT NULL""",
+    # The sessions and diary entries a referral's background draws on, in the
+    # supporter's order. Deleting the session or the entry takes it out of the
+    # referral too: nothing may outlive an erasure.
+    """CREATE TABLE referral_items (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        referral_id INTEGER NOT NULL REFERENCES referrals(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (typeof(position) = 'integer' AND position >= 0),
+        session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
+        incident_id INTEGER REFERENCES incidents(id) ON DELETE CASCADE,
+        summary TEXT NOT NULL,
+        include_raw INTEGER NOT NULL CHECK (include_raw IN (0, 1)),
+        CHECK ((session_id IS NULL) <> (incident_id IS NULL)),
+        UNIQUE (referral_id, position),
+        UNIQUE (referral_id, session_id),
+        UNIQUE (referral_id, incident_id)
+    )""",
+    # (referral_id, position) above serves "the items of these referrals"; these
+    # two spare a scan of every item when a session or diary entry is deleted.
+    """CREATE INDEX referral_items_by_session ON referral_items(session_id)
+        WHERE session_id IS NOT NULL""",
+    """CREATE INDEX referral_items_by_incident ON referral_items(incident_id)
+        WHERE incident_id IS NOT NULL""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _statements(_RECORDS),  # 1: the records
     _search,  # 2: full-text search
     _statements(_TEMPLATES_AND_RISK),  # 3: stored checklist templates, session risk flag
+    _statements(_REFERRAL_HANDOFFS),  # 4: referral statuses, safe contact, included records
 )
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -7,9 +7,10 @@ it is shown, so a change in Settings is there the next time. Placeholders that
 were never filled in show as placeholders, in brackets and framed, so nobody
 mistakes them for a number to dial.
 
-The urgent referral is only *offered*: pressing the button saves a draft in
-the person's Referrals tab. Completing and exporting it belongs to the referral
-feature, which is not built yet, and the panel says so plainly.
+The urgent referral is only *offered*: pressing the button saves a draft,
+marked urgent, in the person's Referrals tab. The supporter completes it there
+("Continue…" opens the referral wizard): choosing the service, checking
+consent and exporting the PDF all happen in the wizard, never here.
 """
 
 from __future__ import annotations
@@ -229,10 +230,9 @@ class EscalationPanel(QWidget):
         self.referral_button.setEnabled(False)
         self.referral_note.setText(
             _(
-                "A draft urgent referral is saved in this person's Referrals tab. Completing "
-                "and exporting it comes with the referral feature, which is not built yet. "
-                "Until then, contact the service directly with the details above, with "
-                "their agreement where you can."
+                "A draft urgent referral is saved in this person's Referrals tab. Open it "
+                "there with “Continue…” to choose the service, check consent and export "
+                "the PDF. If someone is in danger now, use the contacts above first."
             )
         )
         self.referral_note.show()

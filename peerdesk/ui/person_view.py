@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from ..i18n import _
 from ..store import NotFound, Vault, VaultError
-from ..store.models import IncidentId, Person, PersonId, SessionId
-from ..timeline import Row, consent_row, incident_row, referral_row, session_row
+from ..store.models import IncidentId, Person, PersonId, ReferralId, SessionId
+from ..timeline import Row, incident_row, session_row
 from . import dialogs
+from .consents_tab import ConsentsTab
 from .incident_editor import IncidentEditor
 from .people_list import person_menu
+from .referrals_tab import ReferralsTab
 from .row_list import KEY_ROLE, RowListView, date_style
 from .session_editor import SessionEditor
 from .widgets import button, plain_label
@@ -228,7 +230,6 @@ class PersonView(QWidget):
         header.addWidget(self.alias_label)
         header.addLayout(actions)
 
-        dates = date_style()
         self.sessions = RecordPane(
             _("Sessions"),
             _("No sessions yet. Start one with “New session”."),
@@ -247,24 +248,10 @@ class PersonView(QWidget):
             pane.saved.connect(self.changed)
         # A session can start an urgent referral (from its escalation panel).
         self.sessions.saved.connect(self._refresh_referrals)
-        consents = HistoryTab(
-            _("Consents"),
-            _(
-                "What this person agreed may be shared, as recorded so far. Recording a "
-                "consent arrives with the referral feature; until then this list is read-only."
-            ),
-            _("No consents recorded."),
-            [consent_row(c, dates) for c in vault.consents.list_for_person(person_id)],
-        )
-        self.referrals = referrals = HistoryTab(
-            _("Referrals"),
-            _(
-                "Handoffs to services, as recorded so far. Creating and exporting referrals "
-                "arrives with the referral feature; until then this list is read-only."
-            ),
-            _("No referrals recorded."),
-            [referral_row(r, dates) for r in vault.referrals.list_for_person(person_id)],
-        )
+        self.consents = consents = ConsentsTab(vault, person_id)
+        self.referrals = referrals = ReferralsTab(vault, person_id)
+        consents.changed.connect(referrals.consents_changed)
+        referrals.changed.connect(self.changed)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("personTabs")
         self.tabs.setAccessibleName(_("Record of this person"))
@@ -303,10 +290,14 @@ class PersonView(QWidget):
         self.set_tab(PersonTab.INCIDENTS)
         return self.incidents.open(incident_id, focus=focus)
 
+    def open_referral(self, referral_id: ReferralId) -> bool:
+        self.set_tab(PersonTab.REFERRALS)
+        return self.referrals.select(referral_id)
+
     def focus_current_tab(self) -> None:
         """Enter on a person: the focus goes to the list in the tab showing."""
         page = self.tabs.currentWidget()
-        target = page.view if isinstance(page, RecordPane) else page
+        target = page.view if isinstance(page, RecordPane | ConsentsTab | ReferralsTab) else page
         target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def new_session(self) -> None:
@@ -332,9 +323,10 @@ class PersonView(QWidget):
         self.changed.emit()
 
     def flush(self) -> None:
-        """Make every open editor save now."""
+        """Make every open editor save now (an open referral draft too)."""
         self.sessions.flush()
         self.incidents.flush()
+        self.referrals.flush()
 
     def reload_person(self) -> None:
         """After a rename, close or reopen: read the header again."""
@@ -350,9 +342,7 @@ class PersonView(QWidget):
         return [session_row(s, dates, latest=can_be_due and n == 0) for n, s in enumerate(sessions)]
 
     def _refresh_referrals(self) -> None:
-        dates = date_style()
-        referrals = self._vault.referrals.list_for_person(self.person_id)
-        self.referrals.set_rows([referral_row(r, dates) for r in referrals])
+        self.referrals.refresh()
 
     def _incident_rows(self) -> list[Row]:
         dates = date_style()
@@ -385,26 +375,3 @@ class PersonView(QWidget):
             self.closing_requested.emit(what == "close")
         elif what == "delete":
             self.delete_requested.emit()
-
-
-class HistoryTab(QWidget):
-    """A read-only list (consents, referrals) with a note above it, or a line when empty."""
-
-    def __init__(self, name: str, note: str, empty: str, rows: list[Row]) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 12, 0, 0)
-        layout.addWidget(plain_label(note, "hint"))
-        self.view = RowListView(name)
-        layout.addWidget(self.view, 1)
-        self._empty = plain_label(empty, "muted")
-        layout.addWidget(self._empty)
-        self._stretch = QWidget()
-        layout.addWidget(self._stretch, 1)
-        self.set_rows(rows)
-
-    def set_rows(self, rows: list[Row]) -> None:
-        self.view.row_model().set_rows(rows)
-        self.view.setVisible(bool(rows))
-        self._empty.setVisible(not rows)
-        self._stretch.setVisible(not rows)

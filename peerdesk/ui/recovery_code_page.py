@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontDatabase,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -51,6 +50,7 @@ from .widgets import (
     button_row,
     error_text,
     labelled_fields,
+    monospace_font,
     plain_label,
     report_bug,
 )
@@ -105,7 +105,7 @@ def print_document(sheet: RecoverySheet) -> QTextDocument:
     table_format.setBottomMargin(14)
     rows = sheet.rows
     table = cursor.insertTable(len(rows) * 2, len(rows[0]), table_format)
-    mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    mono = monospace_font()
     mono.setPointSizeF(22)
     mono.setBold(True)
     for row_index, row in enumerate(rows):
@@ -171,7 +171,7 @@ class RecoveryCodePage(CardPage):
         self.code_label.setAccessibleName(_("Recovery code"))
         self.code_label.setWordWrap(False)
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code_label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.code_label.setFont(monospace_font())
         self.code_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -291,7 +291,7 @@ class ConfirmCodePage(CardPage):
         self._expected: dict[int, str] = {}  # group number -> group, only the two asked
         self.fields = [QLineEdit(), QLineEdit()]
         self.form = labelled_fields([("", field) for field in self.fields])
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono = monospace_font()
         for field in self.fields:
             field.setFont(mono)
             field.setMaxLength(12)  # a group is 5 characters; room for stray spaces

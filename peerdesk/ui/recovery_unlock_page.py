@@ -9,7 +9,6 @@ gets the same strength meter and rules as at first run.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from ..i18n import _
@@ -23,6 +22,7 @@ from .widgets import (
     button_row,
     checkbox,
     labelled_fields,
+    monospace_font,
     plain_label,
 )
 
@@ -42,7 +42,7 @@ class RecoveryUnlockPage(CardPage):
         self.code = QLineEdit()
         self.code.setAccessibleName(_("Recovery code"))
         self.code.setObjectName("recoveryCodeField")  # a smaller font: all 47 characters fit
-        self.code.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.code.setFont(monospace_font())
         # Hidden by default like a passphrase (the screen may be watched), with a
         # way to show it: a 40-character code is hard to type blind.
         self.code.setEchoMode(QLineEdit.EchoMode.Password)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -310,3 +311,24 @@ class NewPassphraseFields:
     def set_enabled(self, enabled: bool) -> None:
         self.first.setEnabled(enabled)
         self.confirm.setEnabled(enabled)
+
+
+def monospace_font() -> QFont:
+    """A font whose letters really are all one width (for recovery codes).
+
+    The system's fixed font is usually right, but fontconfig can resolve
+    "monospace" to a family (Noto Sans Mono, say) that is not marked fixed-pitch,
+    and then Qt falls back to a proportional face. Then take the first installed
+    family that is.
+    """
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    if QFontInfo(font).fixedPitch():
+        return font
+    font.setStyleHint(QFont.StyleHint.TypeWriter)
+    font.setFixedPitch(True)
+    for family in QFontDatabase.families():
+        if QFontDatabase.isFixedPitch(family) and not QFontDatabase.isPrivateFamily(family):
+            font.setFamilies([family])
+            if QFontInfo(font).fixedPitch():
+                break
+    return font

@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
 
 from ..i18n import _
 from ..store import NotFound, Vault, VaultError
-from ..store.models import IncidentId, PersonId, SearchHit, SearchHitKind, SessionId
+from ..store.models import (
+    IncidentId,
+    PersonId,
+    ReferralId,
+    SearchHit,
+    SearchHitKind,
+    SessionId,
+)
 from ..store.search import fts_query
 from . import dialogs, shortcuts
 from .autosave import AutosaveEditor
@@ -92,6 +99,9 @@ class Workspace(QWidget):
         self.follow_ups = FollowUpsView(vault)
         self.follow_ups.session_opened.connect(
             lambda pid, sid: self._open_session(PersonId(pid), SessionId(sid))
+        )
+        self.follow_ups.referral_opened.connect(
+            lambda pid, rid: self._open_referral(PersonId(pid), ReferralId(rid))
         )
         self._pages = QStackedWidget()
         self._pages.setObjectName("workspacePages")
@@ -320,6 +330,11 @@ class Workspace(QWidget):
     def _open_session(self, person_id: PersonId, session_id: SessionId) -> None:
         view = self._show_person(person_id)
         if view is None or not view.open_session(session_id, focus=True):
+            self._gone()
+
+    def _open_referral(self, person_id: PersonId, referral_id: ReferralId) -> None:
+        view = self._show_person(person_id)
+        if view is None or not view.open_referral(referral_id):
             self._gone()
 
     def _gone(self) -> None:

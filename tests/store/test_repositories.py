@@ -21,6 +21,8 @@ from peerdesk.store.models import (
     Person,
     PersonId,
     RecipientType,
+    ReferralItem,
+    ReferralItemKind,
     ReferralStatus,
     SessionId,
     SessionMode,
@@ -32,6 +34,7 @@ from peerdesk.store.referrals import ReferralsRepository
 from peerdesk.store.search import search
 from peerdesk.store.sessions import SessionsRepository
 from peerdesk.store.settings import SettingsStore
+from peerdesk.timeline import DateStyle, consent_row
 
 TODAY = date(2024, 5, 15)
 
@@ -307,6 +310,18 @@ def test_consent_can_name_every_kind_of_service(
     assert stored.categories == frozenset(ConsentCategory)
 
 
+def test_a_consent_can_cover_any_service_of_a_kind(
+    consents: ConsentsRepository, robin: Person
+) -> None:
+    any_eap = _consent_for(consents, robin.id, recipient_name="   ")
+    assert consents.get(any_eap.id).recipient_name == ""
+    row = consent_row(any_eap, DateStyle(today=TODAY))
+    assert row.title == "Employee assistance (EAP) · any"
+    with pytest.raises(ValueError, match="single line"):
+        _consent_for(consents, robin.id, recipient_name="Acme\nEAP")
+    assert consents.list_for_person(robin.id) == [any_eap]
+
+
 def test_consent_that_expires_before_it_was_given_is_refused(
     consents: ConsentsRepository, robin: Person
 ) -> None:
@@ -320,7 +335,7 @@ def test_consent_that_expires_before_it_was_given_is_refused(
 # -- referrals ----------------------------------------------------------------
 
 
-def test_a_referral_goes_from_draft_to_exported_to_accepted(
+def test_a_referral_goes_from_draft_to_pdf_to_sent_to_connected(
     consents: ConsentsRepository, referrals: ReferralsRepository, audit: AuditLog, robin: Person
 ) -> None:
     consent = _consent_for(consents, robin.id)
@@ -338,13 +353,18 @@ def test_a_referral_goes_from_draft_to_exported_to_accepted(
         consent.id,
     )
     draft = referrals.update(draft.id, recommendation="Six counselling sessions")
-    exported = referrals.update_status(draft.id, ReferralStatus.EXPORTED)
-    assert exported.status is ReferralStatus.EXPORTED
+    exported = referrals.update_status(draft.id, ReferralStatus.CREATED)
+    assert exported.status is ReferralStatus.CREATED
     assert exported.exported_at is not None
     assert exported.recommendation == "Six counselling sessions"
     assert [e.action for e in audit.list()] == ["referral_exported"]
-    accepted = referrals.update_status(draft.id, ReferralStatus.ACCEPTED)
-    assert referrals.list_for_person(robin.id) == [accepted]
+    sent = referrals.update_status(draft.id, ReferralStatus.SENT)
+    assert sent.sent_on == date.today()
+    connected = referrals.update_status(
+        draft.id, ReferralStatus.CONNECTED, note="First call booked"
+    )
+    assert (connected.outcome_on, connected.outcome_note) == (date.today(), "First call booked")
+    assert referrals.list_for_person(robin.id) == [connected]
 
 
 def test_an_exported_referral_cannot_be_rewritten_or_sent_back_to_draft(
@@ -357,10 +377,10 @@ def test_an_exported_referral_cannot_be_rewritten_or_sent_back_to_draft(
         urgency=Urgency.URGENT,
         override_reason="Risk to life; no time to ask",
     )
-    referrals.update_status(referral.id, ReferralStatus.EXPORTED)
+    referrals.update_status(referral.id, ReferralStatus.CREATED)
     with pytest.raises(ValueError, match="already been exported"):
         referrals.update(referral.id, situation="Changed afterwards")
-    with pytest.raises(ValueError, match="cannot be marked draft"):
+    with pytest.raises(ValueError, match="cannot be marked a draft"):
         referrals.update_status(referral.id, ReferralStatus.DRAFT)
     later = referrals.update(referral.id, follow_up_on=date(2024, 5, 20))
     assert later.follow_up_on == date(2024, 5, 20)
@@ -452,6 +472,8 @@ _PERSON_TABLES = {
     "incidents": "SELECT count(*) FROM incidents WHERE person_id = ?",
     "consents": "SELECT count(*) FROM consents WHERE person_id = ?",
     "referrals": "SELECT count(*) FROM referrals WHERE person_id = ?",
+    # Not through a join: an orphaned item must be counted too.
+    "referral_items": "SELECT count(*) FROM referral_items WHERE summary = 'Summary for ' || ?",
     "checklist_runs": """SELECT count(*) FROM checklist_runs r
         JOIN sessions s ON s.id = r.session_id WHERE s.person_id = ?""",
     "search_index": "SELECT count(*) FROM search_index WHERE person_id = ?",
@@ -477,13 +499,17 @@ def test_deleting_a_person_erases_everything_about_them_and_logs_it_without_cont
     for person in (robin, other):
         session = sessions.add(person.id, notes=f"Notes about {person.alias}")
         runs.add(session.id, "oars", 1, ticks=[Tick("open_questions", datetime.now(UTC))])
-        incidents.add(person.id, what_happened=f"Incident for {person.alias}")
+        incident = incidents.add(person.id, what_happened=f"Incident for {person.alias}")
         consent = _consent_for(consents, person.id)
         referrals.add(
             person.id,
             recipient_type=RecipientType.EAP,
             recipient_name="Acme EAP",
             consent_id=consent.id,
+            items=[
+                ReferralItem(ReferralItemKind.SESSION, session.id, f"Summary for {person.id}"),
+                ReferralItem(ReferralItemKind.INCIDENT, incident.id, f"Summary for {person.id}"),
+            ],
         )
     assert all(_counts(db, robin.id).values())
 

@@ -168,7 +168,8 @@ def test_the_urgent_referral_offer_creates_a_draft_and_says_what_comes_next(
     assert referral.status is ReferralStatus.DRAFT
     note = find(panel, QLabel, "Urgent referral").text()
     assert "Referrals tab" in note
-    assert "not built yet" in note  # said plainly: there is no wizard behind it
+    assert "Continue…" in note
+    assert "check consent" in note
     assert not find(panel, QPushButton, "Start an urgent referral").isEnabled()  # once
     # The person's Referrals tab lists it straight away.
     person_view(workspace).set_tab(PersonTab.REFERRALS)

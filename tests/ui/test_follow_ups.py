@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QListView, QWidget
 from pytestqt.qtbot import QtBot
 
 from peerdesk.store import Vault
+from peerdesk.store.models import RecipientType, ReferralStatus
 from peerdesk.ui.person_view import PersonTab
 from peerdesk.ui.row_list import RowListView
 from peerdesk.ui.workspace import View, Workspace
@@ -106,3 +107,63 @@ def test_nothing_due_says_so(workspace: Workspace, by_name: Find) -> None:
     page = workspace.follow_ups
     visible = [label.text() for label in page.findChildren(QLabel) if label.isVisibleTo(page)]
     assert any(text.startswith("No follow-ups are due.") for text in visible)
+
+
+def test_referral_follow_ups_sit_with_session_ones_by_due_day(
+    workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
+    sam = vault.people.add("Sam")
+    vault.sessions.add(
+        sam.id, "", started_at=NOW - timedelta(days=9), follow_up_on=TODAY - timedelta(days=1)
+    )
+    jo = vault.people.add("Jo")
+    referral = vault.referrals.add(
+        jo.id,
+        recipient_type=RecipientType.EAP,
+        recipient_name="Acme Assist",
+        follow_up_on=TODAY - timedelta(days=4),
+    )
+    finished = vault.referrals.add(
+        sam.id,
+        recipient_type=RecipientType.HR,
+        recipient_name="People team",
+        follow_up_on=TODAY - timedelta(days=6),
+    )
+    for status in (ReferralStatus.CREATED, ReferralStatus.SENT, ReferralStatus.CONNECTED):
+        vault.referrals.update_status(finished.id, status)
+
+    workspace.show_follow_ups()
+
+    rows = follow_up_list(workspace, by_name).row_model().rows()
+    assert [(row.title, row.badge) for row in rows] == [
+        ("Jo", "Follow-up overdue (4 days)"),
+        ("Sam", "Follow-up overdue (1 day)"),
+    ]
+    # The connected referral is done with, so only Jo's open one is listed.
+    assert "Employee assistance" in rows[0].detail
+    assert rows[0].key == f"referral:{referral.id}"
+
+
+def test_enter_on_a_referral_follow_up_opens_the_referral(
+    qtbot: QtBot, workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
+    jo = vault.people.add("Jo")
+    referral = vault.referrals.add(
+        jo.id,
+        recipient_type=RecipientType.COUNSELLING,
+        recipient_name="Riverside counselling",
+        follow_up_on=TODAY,
+    )
+    workspace.show_follow_ups()
+    view = follow_up_list(workspace, by_name)
+    qtbot.waitUntil(view.hasFocus)
+
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+
+    person = workspace.person_view
+    assert person is not None
+    assert person.alias_label.text() == "Jo"
+    assert person.tab() is PersonTab.REFERRALS
+    chosen = person.referrals.selected()
+    assert chosen is not None
+    assert chosen.id == referral.id

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QListView, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QListView, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from peerdesk.store import KdfParams, Vault
@@ -206,7 +206,7 @@ def test_moving_to_another_session_saves_the_one_being_typed(
     assert vault.sessions.get(newer.id).notes == "typed just before moving on"
 
 
-def test_consents_and_referrals_are_listed_and_say_recording_comes_later(
+def test_consents_and_referrals_have_their_own_tabs_that_talk_to_each_other(
     workspace: Workspace, vault: Vault, by_name: Find
 ) -> None:
     sam = vault.people.add("Sam")
@@ -220,20 +220,24 @@ def test_consents_and_referrals_are_listed_and_say_recording_comes_later(
         given_on=date.today(),
         expires_on=date.today() + timedelta(days=90),
     )
+    referral = vault.referrals.add(
+        sam.id, recipient_type=RecipientType.EAP, recipient_name="CareFirst EAP"
+    )
     view = open_person(workspace, sam.id)
 
     view.set_tab(PersonTab.CONSENTS)
     consents = rows_of(workspace, by_name, "Consents")
     assert len(consents) == 1
     assert "CareFirst EAP" in consents[0]
-    page_text = " ".join(label.text() for label in view.tabs.currentWidget().findChildren(QLabel))
-    assert "arrives with the referral feature" in page_text
 
-    view.set_tab(PersonTab.REFERRALS)
-    page = view.tabs.currentWidget()
-    texts = [label.text() for label in page.findChildren(QLabel) if label.isVisibleTo(page)]
-    assert "No referrals recorded." in texts
-    assert any("arrives with the referral feature" in text for text in texts)
+    assert view.open_referral(referral.id)
+    assert view.tab() is PersonTab.REFERRALS
+    chosen = view.referrals.selected()
+    assert chosen is not None
+    assert chosen.id == referral.id
+    referrals = rows_of(workspace, by_name, "Referrals")
+    assert len(referrals) == 1
+    assert "CareFirst EAP" in referrals[0]
     tabs = by_name(workspace, QTabWidget, "Record of this person")
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
         "Sessions",
