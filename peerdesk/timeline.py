@@ -36,6 +36,7 @@ from .store.models import (
     Urgency,
 )
 from .store.search import snippet_parts
+from .vocabulary import service_name
 
 FSI = "\u2068"
 PDI = "\u2069"
@@ -150,15 +151,7 @@ def mode_text(mode: SessionMode) -> str:
 
 
 def recipient_text(kind: RecipientType) -> str:
-    return {
-        RecipientType.EAP: _("Employee assistance (EAP)"),
-        RecipientType.COUNSELLING: _("Counselling"),
-        RecipientType.HR: _("HR"),
-        RecipientType.UNION: _("Union"),
-        RecipientType.OCCUPATIONAL_HEALTH: _("Occupational health"),
-        RecipientType.CRISIS: _("Crisis service"),
-        RecipientType.OTHER: _("Other service"),
-    }[kind]
+    return service_name(kind)
 
 
 # -- relative dates -------------------------------------------------------------------

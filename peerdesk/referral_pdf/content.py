@@ -39,6 +39,7 @@ from ..store.models import (
     SafetyCheck,
     Urgency,
 )
+from ..vocabulary import category_words, service_name
 from .document import ConsentGiven, ReferralDocument
 
 
@@ -138,25 +139,7 @@ def long_date(day: date) -> str:
 
 
 def recipient_words(kind: RecipientType) -> str:
-    return {
-        RecipientType.EAP: _("Employee assistance programme (EAP)"),
-        RecipientType.COUNSELLING: _("Counselling service"),
-        RecipientType.HR: _("Human resources (HR)"),
-        RecipientType.UNION: _("Union representative"),
-        RecipientType.OCCUPATIONAL_HEALTH: _("Occupational health"),
-        RecipientType.CRISIS: _("Crisis service"),
-        RecipientType.OTHER: _("Other service"),
-    }[kind]
-
-
-def category_words(category: ConsentCategory) -> str:
-    return {
-        ConsentCategory.CONTACT_DETAILS: _("contact details"),
-        ConsentCategory.CONCERNS_SUMMARY: _("summary of concerns"),
-        ConsentCategory.INCIDENT_ENTRIES: _("incident diary entries"),
-        ConsentCategory.SESSION_SUMMARIES: _("session summaries"),
-        ConsentCategory.RISK_INFORMATION: _("risk information"),
-    }[category]
+    return service_name(kind)
 
 
 def urgency_words(urgency: Urgency) -> str:

@@ -45,6 +45,7 @@ from ..paths import APP_NAME
 from ..store import InvalidText, Vault, VaultError
 from ..store.models import Consent, ConsentCategory, ConsentMethod, PersonId, RecipientType
 from ..store.values import check_free_text, check_line
+from ..vocabulary import category_names, service_names
 from .autosave import date_edit, field_label, to_date, to_qdate
 from .note_edit import NoteEdit
 from .widgets import button, checkbox, error_text, message_label, note_label, plain_label
@@ -58,30 +59,6 @@ PURPOSE_MAX_CHARS = 2000
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # How the vault's messages name the recipient field ("Enter the name of the service: …").
 NAME_FIELD = "name of the service"
-
-
-def service_names() -> dict[RecipientType, str]:
-    """Each kind of service as the consent form offers it, in this order."""
-    return {
-        RecipientType.EAP: _("Employee assistance programme (EAP)"),
-        RecipientType.COUNSELLING: _("Counselling"),
-        RecipientType.HR: _("HR"),
-        RecipientType.UNION: _("Union representative"),
-        RecipientType.OCCUPATIONAL_HEALTH: _("Occupational health"),
-        RecipientType.CRISIS: _("Crisis service"),
-        RecipientType.OTHER: _("Other"),
-    }
-
-
-def category_names() -> dict[ConsentCategory, str]:
-    """Each kind of information a consent can cover, in the order it is offered."""
-    return {
-        ConsentCategory.CONTACT_DETAILS: _("Contact details"),
-        ConsentCategory.CONCERNS_SUMMARY: _("Summary of concerns"),
-        ConsentCategory.INCIDENT_ENTRIES: _("Incident diary entries"),
-        ConsentCategory.SESSION_SUMMARIES: _("Session summaries"),
-        ConsentCategory.RISK_INFORMATION: _("Risk information"),
-    }
 
 
 def method_names() -> dict[ConsentMethod, str]:

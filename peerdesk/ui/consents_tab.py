@@ -34,8 +34,9 @@ from ..i18n import _
 from ..store import Vault, VaultError
 from ..store.models import Consent, ConsentId, ConsentMethod, ConsentStatus, PersonId
 from ..timeline import SEPARATOR, DateStyle, Row, days_text, isolate, one_line
+from ..vocabulary import category_names, service_names
 from . import dialogs
-from .consent_dialog import category_names, long_day, record_consent, service_names
+from .consent_dialog import long_day, record_consent
 from .row_list import KEY_ROLE, RowListView, date_style
 from .widgets import button, error_text, plain_label
 

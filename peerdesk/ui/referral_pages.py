@@ -32,6 +32,7 @@ from ..referral_builder import (
 )
 from ..store import Vault
 from ..store.models import PersonId, RecipientType, Referral, Urgency
+from ..vocabulary import service_names
 from .note_edit import NoteField
 from .widgets import message_label, plain_label
 
@@ -46,16 +47,8 @@ class WizardContext:
 
 
 def recipient_labels() -> dict[RecipientType, str]:
-    """The kinds of service, in the order offered, as a supporter would name them."""
-    return {
-        RecipientType.EAP: _("Employee assistance programme (EAP)"),
-        RecipientType.COUNSELLING: _("Counselling"),
-        RecipientType.HR: _("HR"),
-        RecipientType.UNION: _("Union representative"),
-        RecipientType.OCCUPATIONAL_HEALTH: _("Occupational health"),
-        RecipientType.CRISIS: _("Crisis service"),
-        RecipientType.OTHER: _("Other"),
-    }
+    """The kinds of service, in the order offered."""
+    return service_names()
 
 
 def urgency_labels() -> dict[Urgency, str]:

@@ -629,7 +629,7 @@ def test_each_status_reads_as_words_in_the_list(
     row = referral_row(_at(referrals, robin, status), _dates())
     assert row.badge == badge
     assert row.alert is False
-    assert row.title == "Employee assistance (EAP) · \u2068Acme Assist\u2069"
+    assert row.title == "Employee assistance programme (EAP) · \u2068Acme Assist\u2069"
 
 
 def test_the_follow_up_shows_while_open_and_alerts_once_due(

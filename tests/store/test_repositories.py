@@ -316,7 +316,7 @@ def test_a_consent_can_cover_any_service_of_a_kind(
     any_eap = _consent_for(consents, robin.id, recipient_name="   ")
     assert consents.get(any_eap.id).recipient_name == ""
     row = consent_row(any_eap, DateStyle(today=TODAY))
-    assert row.title == "Employee assistance (EAP) · any"
+    assert row.title == "Employee assistance programme (EAP) · any"
     with pytest.raises(ValueError, match="single line"):
         _consent_for(consents, robin.id, recipient_name="Acme\nEAP")
     assert consents.list_for_person(robin.id) == [any_eap]
