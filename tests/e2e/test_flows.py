@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QTextEdit,
 )
 from pytestqt.qtbot import QtBot
@@ -24,6 +25,7 @@ from peerdesk.paths import vault_dir
 from peerdesk.store import KdfParams
 from peerdesk.ui import dialogs
 from peerdesk.ui.app_window import AppWindow
+from peerdesk.ui.person_view import PersonTab
 from peerdesk.ui.row_list import ROW_ROLE
 
 from ..ui.driving import confirm_code, create_through_first_run, find, unlock
@@ -185,3 +187,39 @@ def test_a_second_window_on_the_same_vault_is_refused_clearly(
         second.shutdown()
 
 
+
+
+def test_locking_with_a_referral_open_saves_the_draft_and_closes_its_window(
+    qtbot: QtBot, window: AppWindow
+) -> None:
+    situation = "Shouted at in front of customers SITUATIONMARK"
+    _start_vault(qtbot, window)
+    _add_person_with_note(qtbot, window, "Robin (night shift)", NOTE)
+    workspace = window.workspace
+    assert workspace is not None
+    person = workspace.person_view
+    assert person is not None
+    person.set_tab(PersonTab.REFERRALS)
+    qtbot.mouseClick(find(person, QPushButton, "New referral…"), Qt.MouseButton.LeftButton)
+    wizard = person.referrals.wizard
+    assert wizard is not None
+    qtbot.waitExposed(wizard)
+    find(wizard, QLineEdit, "Service name").setFocus()
+    qtbot.keyClicks(find(wizard, QLineEdit, "Service name"), "Harbour EAP")
+    qtbot.mouseClick(find(wizard, QPushButton, "Next"), Qt.MouseButton.LeftButton)
+    field = find(wizard, QPlainTextEdit, "Situation")
+    field.setFocus()
+    qtbot.keyClicks(field, situation)  # typed, and not yet moved on from
+
+    with qtbot.waitSignal(window.locked):
+        window.lock()
+    assert not shiboken6.isValid(wizard)  # its window went with the workspace
+    assert situation not in every_text_on_screen()
+
+    with qtbot.waitSignal(window.unlocked):
+        unlock(qtbot, window, find, PASSPHRASE)
+    vault = window.vault
+    assert vault is not None
+    (robin,) = vault.people.list()
+    (draft,) = vault.referrals.list_for_person(robin.id)
+    assert (draft.recipient_name, draft.situation) == ("Harbour EAP", situation)
