@@ -14,6 +14,13 @@ SESSION_DELETED = "session_deleted"
 INCIDENT_DELETED = "incident_deleted"
 REFERRAL_EXPORTED = "referral_exported"
 REFERRAL_DRAFT_DELETED = "referral_draft_deleted"
+PEOPLE_PURGED = "people_purged"  # count: how many, after their retention period
+PERSON_KEPT_LONGER = "person_kept_longer"
+BACKUP_MADE = "backup_made"
+VAULT_RESTORED = "vault_restored"
+SUBJECT_ACCESS_EXPORTED = "subject_access_exported"
+STATISTICS_EXPORTED = "statistics_exported"
+CONTACT_LOGGED = "contact_logged"
 
 # A short snake_case word and nothing else, so no name or note can end up in
 # the log by mistake. The schema checks the same.

@@ -102,6 +102,26 @@ class ReferralItemKind(StrEnum):
     INCIDENT = "incident"
 
 
+class ConcernCategory(StrEnum):
+    """What a session was about, from a fixed taxonomy, for anonymous statistics."""
+
+    VERBAL_ABUSE = "verbal_abuse"
+    EXCLUSION = "exclusion"  # exclusion or isolation
+    UNDERMINING_WORK = "undermining_work"
+    CYBERBULLYING = "cyberbullying"
+    DISCRIMINATION = "discrimination"
+    HARASSMENT = "harassment"
+    THREATS = "threats"
+    OTHER = "other"
+
+
+class VaultMode(StrEnum):
+    """Chosen when the vault is created, and kept for its life."""
+
+    RECORDS = "records"  # people under aliases, notes, diaries, consents, referrals
+    CONTACT_LOG = "contact_log"  # only anonymous contacts: date, duration, mode, concerns
+
+
 class TemplateOrigin(StrEnum):
     """Where a checklist template stored in the vault came from."""
 
@@ -133,6 +153,8 @@ class Person:
     last_contact: datetime | None = None
     follow_up_due: date | None = None
     risk_flagged: bool = False  # any of their sessions is flagged for risk
+    keep_until: date | None = None  # kept past the retention period until this day
+    keep_reason: str | None = None
 
     @property
     def closed(self) -> bool:
@@ -154,6 +176,7 @@ class Session:
     updated_at: datetime
     # Set when a risk item was marked (or by hand); shown in timelines and lists.
     risk_flag: bool = False
+    concerns: frozenset[ConcernCategory] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,3 +337,19 @@ class SearchHit:
     incident_id: IncidentId | None
     snippet: str
     rank: float
+
+
+ContactId = NewType("ContactId", int)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactLogEntry:
+    """One contact in a contact-log-only vault: nothing that could name anyone."""
+
+    id: ContactId
+    occurred_on: date
+    duration_minutes: int
+    mode: SessionMode
+    concerns: frozenset[ConcernCategory]
+    referral_made: bool
+    created_at: datetime

@@ -336,11 +336,37 @@ _REFERRAL_HANDOFFS = (
         WHERE incident_id IS NOT NULL""",
 )
 
+# Data lifecycle: the concern categories a session is about (from a fixed
+# taxonomy, for anonymous statistics); a closed person kept past the retention
+# period, until when and why; and the contact log that a contact-log-only vault
+# keeps instead of people (date, duration, mode, concerns, whether a referral
+# was made, and nothing that could name anyone).
+_LIFECYCLE = (
+    """ALTER TABLE sessions ADD COLUMN concerns TEXT NOT NULL DEFAULT '[]'
+        CHECK (json_valid(concerns) AND json_type(concerns) = 'array')""",
+    "ALTER TABLE people ADD COLUMN keep_until TEXT",
+    "ALTER TABLE people ADD COLUMN keep_reason TEXT",
+    """CREATE TABLE contact_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        occurred_on TEXT NOT NULL CHECK (occurred_on GLOB
+            '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+        duration_minutes INTEGER NOT NULL CHECK (duration_minutes BETWEEN 0 AND 1440),
+        mode TEXT NOT NULL CHECK (mode IN ('in_person', 'phone', 'video', 'chat')),
+        concerns TEXT NOT NULL DEFAULT '[]'
+            CHECK (json_valid(concerns) AND json_type(concerns) = 'array'),
+        referral_made INTEGER NOT NULL CHECK (referral_made IN (0, 1)),
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX contact_log_by_day ON contact_log(occurred_on)",
+    "CREATE INDEX sessions_by_start ON sessions(started_at)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _statements(_RECORDS),  # 1: the records
     _search,  # 2: full-text search
     _statements(_TEMPLATES_AND_RISK),  # 3: stored checklist templates, session risk flag
     _statements(_REFERRAL_HANDOFFS),  # 4: referral statuses, safe contact, included records
+    _statements(_LIFECYCLE),  # 5: concern categories, retention hold, contact log
 )
 
 CURRENT_VERSION = len(MIGRATIONS)

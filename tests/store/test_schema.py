@@ -67,7 +67,8 @@ def _check_nothing(db: Database) -> None:
     assert PeopleRepository(db).list(include_closed=True) == []
 
 
-def _write_v1(db: Database) -> None:
+def _write_v1(db: Database, exported: str = "exported") -> None:
+    """``exported`` is how the version being seeded spells a referral whose PDF was made."""
     statements = [
         """INSERT INTO people(alias, real_name, created_at)
             VALUES ('Robin', NULL, '2024-01-02T10:00:00+00:00')""",
@@ -86,11 +87,11 @@ def _write_v1(db: Database) -> None:
             VALUES (1, 'eap', 'Acme EAP', 'Arrange counselling',
             '["concerns_summary", "contact_details"]', 'verbal', '2024-01-03', '2024-07-03',
             NULL, '2024-01-03T10:40:00+00:00')""",
-        """INSERT INTO referrals(person_id, consent_id, recipient_type, recipient_name,
+        f"""INSERT INTO referrals(person_id, consent_id, recipient_type, recipient_name,
             recipient_contact, situation, background, assessment, recommendation, urgency,
             override_reason, status, created_at, exported_at, follow_up_on)
             VALUES (1, 1, 'eap', 'Acme EAP', '0800 000 000', 'S', 'B', 'A', 'R', 'soon', NULL,
-            'exported', '2024-01-03T10:50:00+00:00', '2024-01-03T11:00:00+00:00', NULL)""",
+            '{exported}', '2024-01-03T10:50:00+00:00', '2024-01-03T11:00:00+00:00', NULL)""",  # noqa: S608 - a fixed word
         """INSERT INTO checklist_runs(session_id, template_id, template_version, ticks, started_at)
             VALUES (1, 'oars', 3, '[{"item_id": "open_questions",
             "ticked_at": "2024-01-03T09:35:00+00:00", "note": "asked"}]',
@@ -200,11 +201,36 @@ def _check_v3(db: Database) -> None:
     _check_v1(db)
 
 
+def _write_v4(db: Database) -> None:
+    """Version 4 has referral items and the colleague's name on a referral."""
+    _write_v1(db, exported="created")
+    with db.transaction():
+        db.execute(
+            """INSERT INTO referral_items(referral_id, position, session_id, incident_id,
+                summary, include_raw) VALUES (1, 0, 1, NULL, 'First talk', 0)"""
+        )
+        db.execute("UPDATE referrals SET colleague_name = 'R. Ashby' WHERE id = 1")
+
+
+def _check_v4(db: Database) -> None:
+    # Version 5's additions start empty: no concern, no hold, no contact log.
+    people = PeopleRepository(db)
+    (robin,) = people.list(include_closed=True)
+    assert (robin.keep_until, robin.keep_reason) == (None, None)
+    assert all(not s.concerns for s in SessionsRepository(db).list_for_person(robin.id))
+    assert db.scalar("SELECT count(*) FROM contact_log") == 0
+    (first,) = [r for r in ReferralsRepository(db).list_for_person(robin.id) if r.id == 1]
+    assert first.colleague_name == "R. Ashby"
+    assert [(item.record_id, item.summary) for item in first.items] == [(1, "First talk")]
+    _check_v1(db)
+
+
 SEEDS: dict[int, tuple[Callable[[Database], None], Callable[[Database], None]]] = {
     0: (_write_nothing, _check_nothing),
     1: (_write_v1, _check_v1),
     2: (_write_v2, _check_v2),
     3: (_write_v3, _check_v3),
+    4: (_write_v4, _check_v4),
 }
 
 
@@ -317,7 +343,7 @@ def test_migration_4_maps_every_old_referral_status_and_keeps_the_rest(
     _referral_v3(db, "draft", situation="Deleted")
     db.execute("DELETE FROM referrals WHERE situation = 'Deleted'")
 
-    assert migrate(db) == CURRENT_VERSION == 4
+    assert migrate(db, target=4) == 4
 
     rows = db.all("SELECT id, situation, status, urgency FROM referrals ORDER BY id")
     assert [tuple(row) for row in rows] == [
