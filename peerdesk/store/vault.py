@@ -50,7 +50,7 @@ from .keyslots import (
     wipe,
 )
 from .lockfile import VaultLock
-from .models import SearchHit
+from .models import SearchHit, VaultMode
 from .people import PeopleRepository
 from .referrals import ReferralsRepository
 from .schema import migrate
@@ -100,6 +100,9 @@ class Vault:
         self.templates = TemplatesRepository(db)
         self.audit = AuditLog(db)
         self.settings = SettingsStore(db)
+        # A vault made before modes existed keeps records.
+        stored_mode = db.scalar("SELECT value FROM meta WHERE key = 'mode'")
+        self.mode = VaultMode(stored_mode) if stored_mode else VaultMode.RECORDS
 
     # -- finding, creating and opening ---------------------------------------
 
@@ -119,9 +122,18 @@ class Vault:
 
     @classmethod
     def create(
-        cls, directory: Path | str, passphrase: str, *, kdf: KdfParams | None = None
+        cls,
+        directory: Path | str,
+        passphrase: str,
+        *,
+        kdf: KdfParams | None = None,
+        mode: VaultMode = VaultMode.RECORDS,
     ) -> tuple[Vault, str]:
-        """Create a vault in ``directory``; return it with its recovery code (shown once)."""
+        """Create a vault in ``directory``; return it with its recovery code (shown once).
+
+        ``mode`` is fixed for the vault's life: a contact-log-only vault never
+        holds aliases, notes or diaries.
+        """
         directory = Path(directory)
         with secret_bytes(passphrase) as secret:
             if cls.exists(directory):
@@ -137,7 +149,7 @@ class Vault:
             code = recovery.generate()
             db: Database | None = None
             try:
-                db = _create_database(directory / DB_NAME, data_key, slots.vault_id)
+                db = _create_database(directory / DB_NAME, data_key, slots.vault_id, mode)
                 seal_passphrase(slots, secret, data_key, params)
                 seal_recovery(slots, code, data_key)
                 atomic_write(directory / SLOTS_NAME, slots.to_bytes(), what="the vault's key file")
@@ -360,7 +372,7 @@ def _read_slots(directory: Path) -> KeySlots:
     return KeySlots.from_bytes(raw)
 
 
-def _create_database(path: Path, data_key: bytearray, vault_id: str) -> Database:
+def _create_database(path: Path, data_key: bytearray, vault_id: str, mode: VaultMode) -> Database:
     # Create the file ourselves so it is 0600 from its first byte; SQLite gives the
     # WAL and shared-memory files the same mode as the database.
     try:
@@ -372,8 +384,9 @@ def _create_database(path: Path, data_key: bytearray, vault_id: str) -> Database
         migrate(db)
         with db.transaction():
             db.execute(
-                "INSERT INTO meta(key, value) VALUES ('vault_id', ?), ('created_at', ?)",
-                (vault_id, datetime.now(UTC).isoformat(timespec="seconds")),
+                """INSERT INTO meta(key, value)
+                    VALUES ('vault_id', ?), ('created_at', ?), ('mode', ?)""",
+                (vault_id, datetime.now(UTC).isoformat(timespec="seconds"), VaultMode(mode).value),
             )
     except BaseException:
         db.close()

@@ -22,6 +22,7 @@ from peerdesk.store import (
     VaultNotFound,
     WrongPassphrase,
 )
+from peerdesk.store.models import VaultMode
 from peerdesk.store.schema import CURRENT_VERSION
 
 from .conftest import PASSPHRASE, snapshot
@@ -231,3 +232,17 @@ def test_search_through_the_vault(vault: Vault) -> None:
     alias_hits = vault.search("Kit")
     assert alias_hits[0].person_id == person.id
     assert alias_hits[0].session_id is None
+
+
+@pytest.mark.parametrize("mode", list(VaultMode))
+def test_the_mode_chosen_at_creation_is_kept_across_unlocks(
+    tmp_path: Path, fast_kdf: KdfParams, mode: VaultMode
+) -> None:
+    vault, _code = Vault.create(tmp_path / "v", "correct horse battery", kdf=fast_kdf, mode=mode)
+    assert vault.mode is mode
+    vault.close()
+    again = Vault.open(tmp_path / "v", "correct horse battery", kdf=fast_kdf)
+    try:
+        assert again.mode is mode
+    finally:
+        again.close()
