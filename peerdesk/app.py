@@ -57,7 +57,65 @@ def build_parser() -> argparse.ArgumentParser:
             "(passphrase: practice); it is deleted when peerdesk closes"
         ),
     )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    stats = commands.add_parser(
+        "stats",
+        help=_("programme statistics without opening a vault (see: peerdesk stats merge --help)"),
+        description=_("Anonymous programme statistics."),
+    )
+    stats_commands = stats.add_subparsers(dest="stats_command", metavar="ACTION", required=True)
+    merge = stats_commands.add_parser(
+        "merge",
+        help=_("add up several supporters' statistics CSV files into one report"),
+        description=_(
+            "Add up statistics CSV files exported by several supporters (for the same "
+            "months) into one report: a PDF with charts, or a CSV, chosen by the output "
+            "file's extension. Counts below 5 stay hidden; where one was hidden, the "
+            "sum is shown as a range. A file that is not a valid peerdesk statistics "
+            "file is named with the line at fault, and nothing is written."
+        ),
+    )
+    merge.add_argument("files", nargs="+", metavar="FILE", help=_("a statistics CSV file"))
+    merge.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="REPORT",
+        help=_("where to write the merged report: a .pdf or .csv file"),
+    )
     return parser
+
+
+def run_stats_merge(files: Sequence[str], output: str) -> int:
+    """``peerdesk stats merge``: check every file, add them up, write one report.
+
+    Any problem goes to stderr with the file (and line) at fault, and the exit
+    status is 1; nothing is written unless everything checked out.
+    """
+    from .stats import StatsFileError, read_and_merge, template_titles, write_report
+    from .store import VaultError
+
+    target = Path(output)
+    if target.suffix.lower() not in (".pdf", ".csv"):
+        print(
+            _("{prog}: the report must be a .pdf or .csv file, not {name!r}").format(
+                prog=APP_NAME, name=target.name
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        report = read_and_merge([Path(name) for name in files])
+        write_report(target, report, template_titles())
+    except (StatsFileError, VaultError) as exc:
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        return 1
+    if report.reports == 1:
+        done = _("Wrote {name} from one report.")
+    else:
+        done = _("Wrote {name}, adding up {count} reports.")
+    print(done.format(name=target.name, count=report.reports))
+    return 0
 
 
 def harden_process() -> None:
@@ -87,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     harden_process()
+    if args.command == "stats":
+        return run_stats_merge(args.files, args.output)
     if args.practice:
         from .practice import PracticeSession
 

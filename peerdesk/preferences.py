@@ -188,6 +188,39 @@ CHECKLIST_DETAILS: Setting[bool] = Setting(
     section_text=_CHECKLISTS,
 )
 
+# A year after support ends covers the usual follow-up questions (a grievance,
+# a tribunal date) without keeping notes about someone for good; 30 days is
+# the least that still lets a supporter answer "what did we agree?", and ten
+# years the most any programme we know of asks for. Kept longer case by case.
+RETENTION_DAYS: Setting[int] = Setting(
+    key="retention.closed_days",
+    kind=int,
+    default=365,
+    label_text="Delete closed people after this many days",
+    section_text="Keeping records",
+    minimum=30,
+    maximum=3650,
+    unit_text="days",
+    hint_text=(
+        "peerdesk offers to delete everything about a person this long after you close "
+        "their support. You see who first, and can keep anyone longer with a reason."
+    ),
+)
+
+# Two weeks: a laptop lost or broken loses at most a fortnight of notes, and a
+# reminder that often is a nudge, not a nag. 0 turns the reminder off.
+BACKUP_REMINDER_DAYS: Setting[int] = Setting(
+    key="backup.reminder_days",
+    kind=int,
+    default=14,
+    label_text="Remind me to back up after this many days",
+    section_text="Backups",
+    minimum=0,
+    maximum=365,
+    unit_text="days",
+    hint_text="A quiet note above your work, never a pop-up. 0 turns the reminder off.",
+)
+
 AnySetting: TypeAlias = "Setting[int] | Setting[bool] | Setting[str]"
 
 ALL_SETTINGS: tuple[AnySetting, ...] = (
@@ -199,6 +232,8 @@ ALL_SETTINGS: tuple[AnySetting, ...] = (
     SUPPORTER_CONTACT,
     CHECKLIST_PANEL,
     CHECKLIST_DETAILS,
+    RETENTION_DAYS,
+    BACKUP_REMINDER_DAYS,
 )
 
 

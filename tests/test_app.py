@@ -288,3 +288,82 @@ def test_practice_mode_shows_its_banner_and_leaves_nothing_behind(
 def test_practice_mode_never_takes_a_data_folder(capsys: pytest.CaptureFixture[str]) -> None:
     assert app.main(["--practice", "--data-dir", "/tmp/real"]) == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+# -- peerdesk stats merge -------------------------------------------------------------------
+
+
+def stats_file(path: Path, count: int) -> Path:
+    from peerdesk.stats import Month, suppress, to_csv
+    from peerdesk.store.statistics import Activity
+
+    activity = Activity(
+        conversations={("2025-01", "phone"): count, ("2025-02", "chat"): 2},
+        concerns={"threats": count},
+    )
+    path.write_bytes(to_csv(suppress(activity, Month(2025, 1), Month(2025, 2))))
+    return path
+
+
+def test_stats_merge_writes_a_pdf_of_the_sums(tmp_path: Path) -> None:
+    a, b = stats_file(tmp_path / "a.csv", 6), stats_file(tmp_path / "b.csv", 8)
+    out = tmp_path / "report.pdf"
+    result = run_peerdesk("stats", "merge", str(a), str(b), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "report.pdf" in result.stdout
+    assert "2 reports" in result.stdout
+    assert out.stat().st_mode & 0o777 == 0o600
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() or "" for page in PdfReader(out).pages)
+    assert "14" in text
+    assert "January 2025 to February 2025" in text
+
+
+def test_stats_merge_writes_a_csv_by_extension(tmp_path: Path) -> None:
+    a, b = stats_file(tmp_path / "a.csv", 6), stats_file(tmp_path / "b.csv", 8)
+    out = tmp_path / "merged.csv"
+    assert app.main(["stats", "merge", str(a), str(b), "-o", str(out)]) == 0
+    lines = out.read_text().splitlines()
+    assert lines[3] == "reports,2"
+    assert "concerns,threats,,14" in lines
+    assert "sessions,chat,2025-02,<=8" in lines  # two hidden counts: a ceiling, not a 4
+
+
+def test_stats_merge_names_a_malformed_file_and_writes_nothing(tmp_path: Path) -> None:
+    a = stats_file(tmp_path / "report-a.csv", 6)
+    b = stats_file(tmp_path / "report-b.csv", 6)
+    lines = b.read_text().splitlines()
+    lines[6] = lines[6].rsplit(",", 1)[0] + ",abc"
+    b.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "report.pdf"
+    result = run_peerdesk("stats", "merge", str(a), str(b), "-o", str(out))
+    assert result.returncode == 1
+    assert result.stderr == "peerdesk: report-b.csv, line 7: 'abc' is not a count\n"
+    assert not out.exists()
+    assert "Traceback" not in result.stderr
+
+
+def test_stats_merge_wants_a_pdf_or_csv_and_some_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = stats_file(tmp_path / "a.csv", 6)
+    assert app.main(["stats", "merge", str(a), "-o", str(tmp_path / "r.txt")]) == 2
+    assert ".pdf or .csv" in capsys.readouterr().err
+    assert app.main(["stats", "merge", "-o", str(tmp_path / "r.pdf")]) == 2
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_stats_merge_never_imports_qt(tmp_path: Path) -> None:
+    a = stats_file(tmp_path / "a.csv", 6)
+    result = run_peerdesk(
+        "stats", "merge", str(a), "-o", str(tmp_path / "r.csv"), python_flags=("-X", "importtime")
+    )
+    assert result.returncode == 0
+    imported = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "peerdesk.stats" in imported
+    assert not [m for m in imported if m.split(".")[0] in ("PySide6", "shiboken6", "reportlab")]

@@ -3,7 +3,8 @@
 - :func:`sections` gives what the referral says, in reading order, as plain
   values (:class:`Section` with blocks, described in :mod:`.content`). The PDF
   body and the app's preview are both built from it.
-- :func:`render` lays the sections out as an A4 PDF in memory.
+- :func:`render` lays the sections out as an A4 PDF in memory;
+  :func:`render_sections` does the same for any other document made of sections.
 - :func:`protect` encrypts a PDF with AES-256 under a password.
 - :func:`write_pdf` saves it privately and atomically.
 
@@ -28,7 +29,7 @@ from .content import (
 )
 from .document import BackgroundEntry, ConsentGiven, ConsentOverride, ReferralDocument
 from .export import protect, write_pdf
-from .layout import render
+from .layout import render, render_sections
 
 __all__ = [
     "AsWritten",
@@ -48,6 +49,7 @@ __all__ = [
     "long_date",
     "protect",
     "render",
+    "render_sections",
     "sections",
     "write_pdf",
 ]

@@ -7,6 +7,7 @@ noticeable moment and only the export needs it.
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from ..i18n import _
@@ -23,11 +24,13 @@ from .content import (
     Section,
     SectionKind,
     Subheading,
+    long_date,
+    recipient_line,
     sections,
 )
 from .document import ReferralDocument
 from .flowables import cut_line, quoted_paragraph_class, rtl_paragraph_class, tick_box
-from .page import PageFurniture, numbered_canvas
+from .page import PageFurniture, header_text, numbered_canvas
 from .text import has_right_to_left, is_right_to_left, paragraphs, visual_words
 
 # Field values longer than this print under their label instead of in the
@@ -47,13 +50,59 @@ _DUTY_SHADE = "#fff7e6"
 
 def render(doc: ReferralDocument) -> bytes:
     """The referral as PDF bytes (A4), with fonts embedded and no names in its metadata."""
+    return _render(
+        sections(doc),
+        doc,
+        header_title=_("Confidential \u2014 referral"),
+        header_line=_("To: {recipient}").format(recipient=header_text(recipient_line(doc))),
+        day=doc.created_on,
+        # Metadata says what the file is, never whose: no name, alias or service.
+        metadata_title=_("Referral"),
+    )
+
+
+def render_sections(
+    all_sections: list[Section],
+    *,
+    header_title: str,
+    header_line: str,
+    day: date,
+    metadata_title: str,
+) -> bytes:
+    """Any document made of :class:`Section` values as PDF bytes (A4), like a referral.
+
+    Every page carries ``header_title`` (bold) and ``header_line`` on the left,
+    ``day`` and "Page x of y" on the right, and the confidentiality footer.
+    ``metadata_title`` is the PDF's only descriptive metadata: it must say
+    what the file is, never whose. A :data:`SectionKind.SUMMARY` section is
+    the tinted box at the top, titled in large type.
+    """
+    return _render(
+        all_sections,
+        None,
+        header_title=header_title,
+        header_line=header_line,
+        day=day,
+        metadata_title=metadata_title,
+    )
+
+
+def _render(
+    all_sections: list[Section],
+    doc: ReferralDocument | None,
+    *,
+    header_title: str,
+    header_line: str,
+    day: date,
+    metadata_title: str,
+) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
     fonts.register_base_fonts()
     builder = _Builder()
-    story = builder.story(sections(doc), doc)
+    story = builder.story(all_sections, doc)
 
     buffer = io.BytesIO()
     width, height = A4
@@ -64,15 +113,16 @@ def render(doc: ReferralDocument) -> bytes:
         rightMargin=20 * mm,
         topMargin=30 * mm,
         bottomMargin=20 * mm,
-        # Metadata says what the file is, never whose: no name, alias or service.
-        title=_("Referral"),
+        title=metadata_title,
         author="",
         subject="",
         keywords="",
         creator="peerdesk",
         producer="peerdesk",
     )
-    header = PageFurniture(builder, doc, width, height)
+    header = PageFurniture(
+        builder, width, height, title=header_title, line=header_line, day=long_date(day)
+    )
     template.build(
         story,
         onFirstPage=header.draw,
@@ -213,7 +263,7 @@ class _Builder:
 
     # --- the story ----------------------------------------------------------
 
-    def story(self, all_sections: list[Section], doc: ReferralDocument) -> list[Any]:
+    def story(self, all_sections: list[Section], doc: ReferralDocument | None) -> list[Any]:
         flowables: list[Any] = []
         for section in all_sections:
             if section.kind is SectionKind.SUMMARY:
@@ -303,7 +353,7 @@ class _Builder:
         flush_rows()
         return out
 
-    def _summary(self, section: Section, doc: ReferralDocument) -> list[Any]:
+    def _summary(self, section: Section, doc: ReferralDocument | None) -> list[Any]:
         from reportlab.platypus import Table, TableStyle
 
         mm = self.mm
@@ -319,10 +369,11 @@ class _Builder:
                 continue
             value_style = self.value
             bold = False
-            if block.label == _("Urgency"):
+            # Only a referral's summary marks its urgency and names its colleague in bold.
+            if doc is not None and block.label == _("Urgency"):
                 value_style = self._urgency_style(doc.urgency)
                 bold = doc.urgency is not Urgency.ROUTINE
-            elif block.label == _("Colleague"):
+            elif doc is not None and block.label == _("Colleague"):
                 bold = bool(doc.colleague_name.strip())
             rows.append(
                 [

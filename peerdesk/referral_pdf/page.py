@@ -1,4 +1,4 @@
-"""What every page carries: the confidential header, the recipient, the date, "Page x of y"."""
+"""What every page carries: the confidential header, one line under it, the date, "Page x of y"."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from typing import Any
 
 from ..i18n import _
 from . import fonts
-from .content import long_date, recipient_line
-from .document import ReferralDocument
 from .text import paragraphs
 
-# The header shows the recipient on one line; the body has the full name.
+# The header shows a name (the recipient) on one line; the body has it in full.
 _HEADER_NAME_LIMIT = 70
 _INK = "#1b1f24"
 _RULE = "#c9d0d8"
@@ -19,7 +17,9 @@ _RULE = "#c9d0d8"
 class PageFurniture:
     """The header and footer on every page; "Page x of y" once the total is known."""
 
-    def __init__(self, builder: Any, doc: ReferralDocument, width: float, height: float):
+    def __init__(
+        self, builder: Any, width: float, height: float, *, title: str, line: str, day: str
+    ) -> None:
         from reportlab.lib.styles import ParagraphStyle
         from reportlab.lib.units import mm
 
@@ -39,11 +39,9 @@ class PageFurniture:
         )
         self.head = head
         self.head_right = ParagraphStyle("head_right", parent=head, alignment=2)
-        recipient = " ".join(paragraphs(recipient_line(doc)))
-        if len(recipient) > _HEADER_NAME_LIMIT:
-            recipient = recipient[: _HEADER_NAME_LIMIT - 1].rstrip() + "\u2026"
-        self.to_line = _("To: {recipient}").format(recipient=recipient)
-        self.date = long_date(doc.created_on)
+        self.title = title
+        self.to_line = line
+        self.date = day
 
     def _text(self, canvas: Any, text: str, style: Any, x: float, y: float, width: float) -> None:
         paragraph = self.builder.para(text, style)
@@ -56,7 +54,7 @@ class PageFurniture:
         canvas.saveState()
         top = self.height - 12 * mm
         half = (self.right - self.left) / 2
-        self._text(canvas, _("Confidential \u2014 referral"), self._bold(), self.left, top, half)
+        self._text(canvas, self.title, self._bold(), self.left, top, half)
         self._text(canvas, self.date, self.head_right, self.left + half, top, half)
         self._text(canvas, self.to_line, self.head, self.left, top - 5 * mm, half * 1.5)
         canvas.setStrokeColor(colors.HexColor(_RULE))
@@ -82,6 +80,14 @@ class PageFurniture:
         half = (self.right - self.left) / 2
         top = self.height - 12 * self.mm
         self._text(canvas, text, self.head_right, self.left + half, top - 5 * self.mm, half)
+
+
+def header_text(text: str) -> str:
+    """``text`` on one line, cut short with an ellipsis to fit the header."""
+    text = " ".join(paragraphs(text))
+    if len(text) > _HEADER_NAME_LIMIT:
+        text = text[: _HEADER_NAME_LIMIT - 1].rstrip() + "\u2026"
+    return text
 
 
 def numbered_canvas(furniture: PageFurniture) -> Any:

@@ -1,5 +1,6 @@
 """The encrypted vault: key slots, SQLCipher database, repositories and search. No Qt."""
 
+from .backup import BackupDamaged, BackupInfo, Cancelled, NotABackup
 from .errors import (
     DiskFull,
     InvalidRecoveryCode,
@@ -16,11 +17,17 @@ from .errors import (
     VaultWriteError,
     WrongPassphrase,
 )
+from .integrity import IntegrityReport
 from .keychain import Keychain
 from .keyslots import KdfParams, calibrate
 from .vault import Vault
 
 __all__ = [
+    "BackupDamaged",
+    "BackupInfo",
+    "Cancelled",
+    "IntegrityReport",
+    "NotABackup",
     "DiskFull",
     "InvalidRecoveryCode",
     "InvalidText",

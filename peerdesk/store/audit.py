@@ -21,6 +21,7 @@ VAULT_RESTORED = "vault_restored"
 SUBJECT_ACCESS_EXPORTED = "subject_access_exported"
 STATISTICS_EXPORTED = "statistics_exported"
 CONTACT_LOGGED = "contact_logged"
+CONTACT_DELETED = "contact_deleted"
 
 # A short snake_case word and nothing else, so no name or note can end up in
 # the log by mistake. The schema checks the same.

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from . import audit
 from .db import Database, Row
 from .models import Person, PersonId
+from .retention import reclaim
 from .values import (
     check_line,
     check_optional_line,
@@ -94,13 +95,16 @@ class PeopleRepository:
 
         Sessions, checklist runs, incidents, consents, referrals and their search
         entries go with them (foreign keys and triggers), in one transaction with
-        a ``person_deleted`` audit event that names no one.
+        a ``person_deleted`` audit event that names no one. Then the pages they
+        were on are rewritten (:func:`~peerdesk.store.retention.reclaim`), so no
+        copy is left in the file or its write-ahead log.
         """
         with self._db.transaction():
             deleted = self._db.execute("DELETE FROM people WHERE id = ?", (person_id,))
             if deleted.rowcount != 1:
                 raise not_found(PERSON)
             audit.AuditLog(self._db).record(audit.PERSON_DELETED)
+        reclaim(self._db)
 
     def _set(self, person_id: PersonId, assignment: str, params: tuple[object, ...]) -> Person:
         with self._db.transaction():
@@ -128,4 +132,6 @@ def _person(row: Row) -> Person:
         last_contact=None if last_contact is None else parse_wall(last_contact),
         follow_up_due=parse_date_or_none(row["follow_up_due"]),
         risk_flagged=bool(row["risk_flagged"]),
+        keep_until=parse_date_or_none(row["keep_until"]),
+        keep_reason=row["keep_reason"],
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from . import audit
 from .db import Database, Row
-from .models import PersonId, Session, SessionId, SessionMode
+from .models import ConcernCategory, PersonId, Session, SessionId, SessionMode
 from .values import (
     UNCHANGED,
     Unchanged,
@@ -42,9 +44,15 @@ class SessionsRepository:
         duration_minutes: int = 0,
         mode: SessionMode = SessionMode.IN_PERSON,
         follow_up_on: date | None = None,
+        concerns: Iterable[ConcernCategory] = (),
     ) -> Session:
-        """Record a session; ``started_at`` defaults to now on this computer's clock."""
+        """Record a session; ``started_at`` defaults to now on this computer's clock.
+
+        ``concerns`` are the categories the conversation was about, from the
+        fixed taxonomy only (they feed the anonymous statistics).
+        """
         notes = check_free_text(notes, NOTES)
+        concerns_json = _concerns_json(concerns)
         started = wall_text(started_at or local_now())
         minutes = check_minutes(duration_minutes)
         stamp = utc_text(utc_now())
@@ -52,7 +60,8 @@ class SessionsRepository:
             require_row(self._db, "people", person_id, PERSON)
             cursor = self._db.execute(
                 """INSERT INTO sessions(person_id, started_at, duration_minutes, mode, notes,
-                    follow_up_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    follow_up_on, concerns, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     person_id,
                     started,
@@ -60,6 +69,7 @@ class SessionsRepository:
                     SessionMode(mode).value,
                     notes,
                     date_text_or_none(follow_up_on),
+                    concerns_json,
                     stamp,
                     stamp,
                 ),
@@ -90,8 +100,12 @@ class SessionsRepository:
         duration_minutes: int | Unchanged = UNCHANGED,
         mode: SessionMode | Unchanged = UNCHANGED,
         follow_up_on: date | None | Unchanged = UNCHANGED,
+        concerns: Iterable[ConcernCategory] | Unchanged = UNCHANGED,
     ) -> Session:
-        """Change only the fields given; ``follow_up_on=None`` clears the follow-up."""
+        """Change only the fields given; ``follow_up_on=None`` clears the follow-up.
+
+        ``concerns`` replaces the session's concern categories (empty clears them).
+        """
         changes: dict[str, object] = {}
         if not isinstance(notes, Unchanged):
             changes["notes"] = check_free_text(notes, NOTES)
@@ -103,6 +117,8 @@ class SessionsRepository:
             changes["mode"] = SessionMode(mode).value
         if not isinstance(follow_up_on, Unchanged):
             changes["follow_up_on"] = date_text_or_none(follow_up_on)
+        if not isinstance(concerns, Unchanged):
+            changes["concerns"] = _concerns_json(concerns)
         changes["updated_at"] = utc_text(utc_now())
         # Column names come from the fixed keys above, never from the caller.
         assignments = ", ".join(f"{column} = :{column}" for column in changes)
@@ -169,4 +185,21 @@ def _session(row: Row) -> Session:
         created_at=parse_utc(row["created_at"]),
         updated_at=parse_utc(row["updated_at"]),
         risk_flag=bool(row["risk_flag"]),
+        concerns=frozenset(ConcernCategory(value) for value in json.loads(row["concerns"])),
     )
+
+
+def _concerns_json(concerns: Iterable[ConcernCategory]) -> str:
+    """The categories as a JSON list of their values, in taxonomy order, each once.
+
+    Only members of the fixed taxonomy go in: a typed word (or a whole note)
+    passed by mistake is refused rather than stored where statistics read.
+    """
+    if isinstance(concerns, str):
+        raise TypeError("concerns must be a collection of ConcernCategory, not one str")
+    chosen = set()
+    for concern in concerns:
+        if not isinstance(concern, ConcernCategory):
+            raise TypeError(f"expected a ConcernCategory, not {type(concern).__name__}")
+        chosen.add(concern)
+    return json.dumps([concern.value for concern in ConcernCategory if concern in chosen])

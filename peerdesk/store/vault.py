@@ -12,6 +12,7 @@ import contextlib
 import os
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -20,6 +21,7 @@ from . import recovery
 from .audit import AuditLog
 from .checklist_runs import ChecklistRunsRepository
 from .consents import ConsentsRepository
+from .contact_log import ContactLogRepository
 from .db import Database, KeyRejected
 from .errors import (
     KeychainUnavailable,
@@ -32,6 +34,7 @@ from .errors import (
 )
 from .fsutil import FILE_MODE, atomic_write, ensure_private_dir, write_error
 from .incidents import IncidentsRepository
+from .integrity import IntegrityReport, run_checks
 from .keychain import Keychain
 from .keyslots import (
     DAMAGED_SLOTS,
@@ -53,10 +56,12 @@ from .lockfile import VaultLock
 from .models import SearchHit, VaultMode
 from .people import PeopleRepository
 from .referrals import ReferralsRepository
+from .retention import Retention
 from .schema import migrate
 from .search import search as search_index
 from .sessions import SessionsRepository
 from .settings import SettingsStore
+from .statistics import StatisticsQueries
 from .templates import TemplatesRepository
 
 DB_NAME = "vault.db"
@@ -100,6 +105,9 @@ class Vault:
         self.templates = TemplatesRepository(db)
         self.audit = AuditLog(db)
         self.settings = SettingsStore(db)
+        self.retention = Retention(db, self.people)
+        self.contacts = ContactLogRepository(db)  # used by contact-log-only vaults
+        self.statistics = StatisticsQueries(db)  # exact counts; peerdesk.stats suppresses
         # A vault made before modes existed keeps records.
         stored_mode = db.scalar("SELECT value FROM meta WHERE key = 'mode'")
         self.mode = VaultMode(stored_mode) if stored_mode else VaultMode.RECORDS
@@ -327,6 +335,38 @@ class Vault:
         self._key()
         return search_index(self._db, text, limit=limit)
 
+    # -- backup and the full integrity check (peerdesk.store.backup, .integrity) --------
+
+    def read_access(self) -> ReadAccess:
+        """What work on another thread needs to read this vault on a connection of its own.
+
+        Call it on the thread that uses the vault; the copy of the data key it
+        holds is the caller's to wipe (:meth:`ReadAccess.wipe`), lock or no lock.
+        """
+        return ReadAccess(
+            database=self.directory / DB_NAME,
+            data_key=bytearray(self._key()),
+            slots=self._copy_slots(),
+            kdf=self._kdf,
+        )
+
+    def check_integrity(self) -> IntegrityReport:
+        """Check every page, table, index and foreign key (slow: seconds on a big vault).
+
+        Reads through a second connection, so it sees what is committed and
+        never the vault's own connection; for the GUI, run :func:`integrity.run_checks`
+        on :meth:`read_access` off the GUI thread instead.
+        """
+        access = self.read_access()
+        try:
+            db = access.open()
+            try:
+                return run_checks(db)
+            finally:
+                db.close()
+        finally:
+            access.wipe()
+
     def close(self) -> None:
         """Close the database and overwrite the data key (best effort)."""
         if self._data_key is None:
@@ -392,6 +432,27 @@ def _create_database(path: Path, data_key: bytearray, vault_id: str, mode: Vault
         db.close()
         raise
     return db
+
+
+@dataclass(slots=True)
+class ReadAccess:
+    """A vault's database file, a copy of its data key, and its key slots, for a backup
+    or a full check on a connection of their own. Wipe it when done."""
+
+    database: Path
+    data_key: bytearray
+    slots: KeySlots
+    kdf: KdfParams | None
+
+    def open(self) -> Database:
+        """A second connection to the database (WAL lets it read while the vault writes)."""
+        try:
+            return Database.open(self.database, self.data_key)
+        except KeyRejected:
+            raise VaultDamaged(FOREIGN_DATABASE) from None
+
+    def wipe(self) -> None:
+        wipe(self.data_key)
 
 
 def _check_database(db: Database, vault_id: str) -> None:

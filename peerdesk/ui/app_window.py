@@ -1,5 +1,10 @@
 """The one peerdesk window: the lock screen while locked, the workspace while unlocked.
 
+Which workspace depends on the vault's mode, fixed when it was created: the
+records workspace (people, notes, diaries) or, for programmes that keep no
+identifying records, the contact log, with every menu action that needs a
+person hidden.
+
 It is the only holder of the open ``Vault``. Locking is one method, :meth:`lock`:
 save what is being typed, remember where the supporter was (ids only), destroy
 every widget that showed content, clear our clipboard copy and file-dialog
@@ -25,12 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import __version__
 from ..i18n import _
 from ..paths import APP_NAME
 from ..preferences import Preferences
 from ..store import KdfParams, Vault
+from ..store.models import VaultMode
 from . import dialogs, shortcuts
 from .clipboard import ClipboardGuard
+from .contact_log_view import ContactLogView, contact_log_notice
 from .file_dialogs import scrub_traces
 from .help_dialog import show_shortcuts
 from .lock_guard import LockGuard
@@ -69,6 +77,10 @@ class AppWindow(QMainWindow):
         self.resize(1180, 760)
         self._vault: Vault | None = None
         self._workspace: Workspace | None = None
+        self._contact_log: ContactLogView | None = None
+        # The mode of the vault last unlocked: not a secret, and it keeps the menus
+        # from changing shape at every lock.
+        self._mode = VaultMode.RECORDS
         self._toolbar: QToolBar | None = None
         self._search_field: QLineEdit | None = None
         self._where: WorkspaceState | None = None  # ids only, kept across a lock
@@ -105,6 +117,17 @@ class AppWindow(QMainWindow):
         return ws if ws is not None and shiboken6.isValid(ws) else None
 
     @property
+    def contact_log(self) -> ContactLogView | None:
+        """The contact log while a contact-log-only vault is unlocked; None otherwise."""
+        view = self._contact_log
+        return view if view is not None and shiboken6.isValid(view) else None
+
+    @property
+    def mode(self) -> VaultMode:
+        """The mode of the vault open now, or of the one last unlocked."""
+        return self._mode
+
+    @property
     def search_field(self) -> QLineEdit | None:
         field = self._search_field
         return field if field is not None and shiboken6.isValid(field) else None
@@ -115,14 +138,22 @@ class AppWindow(QMainWindow):
     # -- menus and toolbar ----------------------------------------------------------------
 
     def _action(
-        self, text: str, keys: str | None, slot: Callable[[], object], *, unlocked: bool = True
+        self,
+        text: str,
+        keys: str | None,
+        slot: Callable[[], object],
+        *,
+        unlocked: bool = True,
+        records: bool = False,
     ) -> QAction:
+        """``records``: the action needs people and notes, so a contact log hides it."""
         action = QAction(text, self)
         if keys:
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _checked=False: slot())
         action.setProperty("needsVault", unlocked)
+        action.setProperty("needsRecords", records)
         self.addAction(action)  # shortcuts work even with the menu bar hidden
         return action
 
@@ -133,22 +164,33 @@ class AppWindow(QMainWindow):
         )
         self.settings_action = self._action(_("Settings…"), shortcuts.SETTINGS, self.open_settings)
         quit_action = self._action(_("Quit"), shortcuts.QUIT, self.close, unlocked=False)
-        find = self._action(_("Search"), shortcuts.FIND, self.focus_search)
-        people = self._action(_("People"), shortcuts.PEOPLE, lambda: self._ws("show_people"))
+        find = self._action(_("Search"), shortcuts.FIND, self.focus_search, records=True)
+        people = self._action(
+            _("People"), shortcuts.PEOPLE, lambda: self._ws("show_people"), records=True
+        )
         follow_ups = self._action(
-            _("Follow-ups due"), shortcuts.FOLLOW_UPS, lambda: self._ws("show_follow_ups")
+            _("Follow-ups due"),
+            shortcuts.FOLLOW_UPS,
+            lambda: self._ws("show_follow_ups"),
+            records=True,
         )
         add_person = self._action(
-            _("Add person…"), shortcuts.NEW_PERSON, lambda: self._ws("add_person")
+            _("Add person…"), shortcuts.NEW_PERSON, lambda: self._ws("add_person"), records=True
         )
         rename = self._action(
-            _("Rename person…"), shortcuts.RENAME_PERSON, lambda: self._ws("rename_person")
+            _("Rename person…"),
+            shortcuts.RENAME_PERSON,
+            lambda: self._ws("rename_person"),
+            records=True,
         )
         new_session = self._action(
-            _("New session"), shortcuts.NEW_SESSION, lambda: self._ws("new_session")
+            _("New session"), shortcuts.NEW_SESSION, lambda: self._ws("new_session"), records=True
         )
         new_incident = self._action(
-            _("New incident diary entry"), shortcuts.NEW_INCIDENT, lambda: self._ws("new_incident")
+            _("New incident diary entry"),
+            shortcuts.NEW_INCIDENT,
+            lambda: self._ws("new_incident"),
+            records=True,
         )
         import_template = self._action(
             _("Import checklist template…"), None, self.import_checklist_template
@@ -158,6 +200,9 @@ class AppWindow(QMainWindow):
         )
         help_keys = self._action(
             _("Keyboard shortcuts"), shortcuts.SHORTCUT_HELP, self.show_shortcuts, unlocked=False
+        )
+        self.about_action = self._action(
+            _("About peerdesk…"), None, self.show_about, unlocked=False
         )
 
         bar = self.menuBar()
@@ -175,14 +220,28 @@ class AppWindow(QMainWindow):
         tools_menu = bar.addMenu(_("&Tools"))
         for action in (import_template, export_template):
             tools_menu.addAction(action)
-        bar.addMenu(_("&Help")).addAction(help_keys)
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(help_keys)
+        help_menu.addAction(self.about_action)
+        # Menus whose every action needs people: a contact log hides them whole.
+        self._records_menus = (people_menu, view_menu)
         # The person view has its own New session / New diary entry buttons.
         self._toolbar_actions = (follow_ups, self.settings_action)
 
     def _set_unlocked_actions(self, unlocked: bool) -> None:
+        """Enable what needs an open vault; show only what fits the vault's mode.
+
+        A hidden action's shortcut does nothing too (and it is disabled as well,
+        so no key press can reach a people action in a contact log).
+        """
+        records = self._mode is VaultMode.RECORDS
         for action in self.actions():
+            fits = records or not action.property("needsRecords")
+            action.setVisible(fits)
             if action.property("needsVault"):
-                action.setEnabled(unlocked)
+                action.setEnabled(unlocked and fits)
+        for menu in self._records_menus:
+            menu.menuAction().setVisible(records)
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar(_("Main toolbar"), self)
@@ -193,7 +252,14 @@ class AppWindow(QMainWindow):
         toolbar.addAction(self.quick_hide_action)
         toolbar.addSeparator()
         for action in self._toolbar_actions:
-            toolbar.addAction(action)
+            if action.isVisible():
+                toolbar.addAction(action)
+        if self._mode is VaultMode.RECORDS:  # a contact log holds no text to search
+            self._search_field = self._add_search_field(toolbar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self._toolbar = toolbar
+
+    def _add_search_field(self, toolbar: QToolBar) -> QLineEdit:
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
@@ -206,22 +272,27 @@ class AppWindow(QMainWindow):
         field.textChanged.connect(lambda _text: self._search_timer.start())
         field.returnPressed.connect(self._enter_results)
         toolbar.addWidget(field)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        self._toolbar, self._search_field = toolbar, field
+        return field
 
     # -- unlocking ----------------------------------------------------------------------
 
     @Slot(object)
     def _open_workspace(self, vault: Vault) -> None:
         self._vault = vault
-        workspace = Workspace(vault)
-        self._pages.addWidget(workspace)
-        self._pages.setCurrentWidget(workspace)
-        self._workspace = workspace
+        self._mode = vault.mode
+        page: QWidget
+        if vault.mode is VaultMode.CONTACT_LOG:
+            page = self._contact_log = ContactLogView(vault)
+        else:
+            page = self._workspace = Workspace(vault)
+        self._pages.addWidget(page)
+        self._pages.setCurrentWidget(page)
+        self._set_unlocked_actions(True)  # first: the toolbar shows what fits the mode
         self._build_toolbar()
-        self._set_unlocked_actions(True)
-        if self._where is not None:
-            workspace.restore(self._where)
+        if self._workspace is not None and self._where is not None:
+            self._workspace.restore(self._where)
+        elif self._contact_log is not None:
+            self._contact_log.form.focus()
         self.lock_guard.start()
         self.unlocked.emit()
 
@@ -274,6 +345,19 @@ class AppWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         show_shortcuts(self)
 
+    @Slot()
+    def show_about(self) -> None:
+        dialogs.inform(self, self.about_text())
+
+    def about_text(self) -> str:
+        """Help → About: the version and, while a contact log is open, what it keeps."""
+        text = _(
+            "{app} {version}: an offline, encrypted notebook for workplace peer supporters."
+        ).format(app=APP_NAME, version=__version__)
+        if self._vault is not None and self._mode is VaultMode.CONTACT_LOG:
+            text += "\n\n" + contact_log_notice()
+        return text
+
     # -- locking ------------------------------------------------------------------------
 
     @Slot()
@@ -286,6 +370,9 @@ class AppWindow(QMainWindow):
         Returns False if the supporter chose to stay unlocked.
         """
         workspace = self.workspace
+        contact_log = self.contact_log
+        if contact_log is not None:
+            contact_log.flush()  # nothing is pending there; kept for symmetry
         if workspace is not None:
             workspace.flush()
             if not reason and workspace.has_unsaved_changes() and not dialogs.confirm_destructive(
@@ -313,11 +400,11 @@ class AppWindow(QMainWindow):
         # Lock screen first, so no frame shows a half-destroyed workspace.
         self.lock_screen.reset()
         self._pages.setCurrentWidget(self.lock_screen)
-        for widget in (self._toolbar, workspace):
+        for widget in (self._toolbar, workspace, contact_log):
             if widget is not None and shiboken6.isValid(widget):
                 widget.setParent(None)
                 shiboken6.delete(widget)  # destroyed now, with its undo stacks
-        self._toolbar = self._search_field = self._workspace = None
+        self._toolbar = self._search_field = self._workspace = self._contact_log = None
         self.clipboard_guard.clear_if_ours()
         scrub_traces()
         # Closed on the vault thread, behind any passphrase or keychain work still

@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from ..i18n import _
+from ..store.models import VaultMode
+from .vault_mode_choice import VaultModeChoice
 from .widgets import (
     CardPage,
     NewPassphraseFields,
@@ -27,6 +29,9 @@ from .widgets import (
 class FirstRunPage(CardPage):
     """Welcome, limits, passphrase twice with a live strength meter, and "Remember"."""
 
+    restore_requested = Signal()
+    """"Restore from a backup…" pressed (a new laptop). Emits nothing."""
+
     create_requested = Signal()
     """The supporter pressed Create (or Enter in the confirmation). Emits nothing:
     the passphrase is taken with :meth:`take_passphrase`, never sent in a signal."""
@@ -35,10 +40,19 @@ class FirstRunPage(CardPage):
         super().__init__(parent)
         self.passphrase = NewPassphraseFields(_("Passphrase"), _("Confirm passphrase"))
         self.remember = checkbox(_("Remember on this computer"))
+        self.mode_choice = VaultModeChoice()
         self.create_button = button(_("Create vault"), primary=True)
         self.busy = busy_bar(_("Creating the vault"))
         self.passphrase.confirm.returnPressed.connect(self.create_requested)
         self.create_button.clicked.connect(self.create_requested)
+        self.restore_button = button(_("Restore from a backup…"), link=True)
+        self.restore_button.clicked.connect(self.restore_requested)
+        restore_label = plain_label(_("Have a peerdesk backup already?"), "hint")
+        restore_label.setWordWrap(False)
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(restore_label, 0)
+        restore_row.addWidget(self.restore_button, 0)
+        restore_row.addStretch(1)
 
         location = plain_label(
             _("Your vault will be kept in this folder:\n{folder}").format(folder=vault_directory),
@@ -62,6 +76,8 @@ class FirstRunPage(CardPage):
                 ),
                 "caution",
             ),
+            restore_row,  # near the top: someone on a new laptop should not scroll for it
+            self.mode_choice,
             self.passphrase.form,
             self.message,  # right under the fields it is about
             plain_label(
@@ -100,10 +116,17 @@ class FirstRunPage(CardPage):
         """Whether "Remember on this computer" is ticked (it starts unticked)."""
         return self.remember.isChecked()
 
+    @property
+    def vault_mode(self) -> VaultMode:
+        """Full records (the default) or a contact log only, as chosen for the new vault."""
+        return self.mode_choice.mode()
+
     def set_busy(self, busy: bool) -> None:
         self.passphrase.set_enabled(not busy)
         self.remember.setEnabled(not busy)
+        self.mode_choice.set_enabled(not busy)
         self.create_button.setEnabled(not busy)
+        self.restore_button.setEnabled(not busy)
         self.busy.setVisible(busy)
         # The visible text says what is happening; the accessible name stays put.
         self.create_button.setText(_("Creating your vault…") if busy else _("Create vault"))
@@ -111,6 +134,7 @@ class FirstRunPage(CardPage):
     def reset(self) -> None:
         self.passphrase.clear()
         self.remember.setChecked(False)
+        self.mode_choice.reset()
         self.message.hide()
         self.set_busy(False)
 

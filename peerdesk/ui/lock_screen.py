@@ -26,6 +26,7 @@ from ..store import KdfParams, Keychain, Vault, WrongPassphrase
 from .first_run_page import FirstRunPage
 from .recovery_code_page import ConfirmCodePage, RecoveryCodePage
 from .recovery_unlock_page import RecoveryUnlockPage
+from .restore_page import RestorePage
 from .unlock_page import MAX_RETRY_DELAY_SECONDS, UnlockPage, retry_delay_seconds
 from .vault_thread import VaultThread
 from .widgets import CardPage, error_text, report_bug
@@ -74,12 +75,14 @@ class LockScreen(QWidget):
         self.confirm_code = ConfirmCodePage()
         self.unlock_page = UnlockPage()
         self.recovery_unlock = RecoveryUnlockPage()
+        self.restore_page = RestorePage(vault_directory, kdf, vault_thread)
         self._names = {
             self.first_run: "first run",
             self.recovery_code: "recovery code",
             self.confirm_code: "confirm recovery code",
             self.unlock_page: "unlock",
             self.recovery_unlock: "recovery unlock",
+            self.restore_page: "restore",
         }
         self._pages = QStackedWidget()
         for page in self._names:
@@ -89,6 +92,9 @@ class LockScreen(QWidget):
         layout.addWidget(self._pages)
 
         self.first_run.create_requested.connect(self._create)
+        self.first_run.restore_requested.connect(lambda: self._show(self.restore_page))
+        self.restore_page.back_requested.connect(lambda: self._show(self.first_run))
+        self.restore_page.restored.connect(self._restored)
         self.recovery_code.acknowledged.connect(self._ask_for_groups)
         self.confirm_code.back_requested.connect(self._show_code_again)
         self.confirm_code.confirmed.connect(self._finish_setup)
@@ -126,6 +132,7 @@ class LockScreen(QWidget):
         self._remembering = self._finish_when_remembered = False
         self.first_run.reset()
         self.recovery_unlock.reset()
+        self.restore_page.reset()
         # Reading keyslots.json is a small local read, no keychain call.
         self.unlock_page.reset(remembered=Vault.is_remembered(self._directory))
         if Vault.exists(self._directory):
@@ -140,7 +147,7 @@ class LockScreen(QWidget):
         self.confirm_code.clear()
         return vault
 
-    def _show(self, page: FirstRunPage | UnlockPage | RecoveryUnlockPage) -> None:
+    def _show(self, page: FirstRunPage | UnlockPage | RecoveryUnlockPage | RestorePage) -> None:
         self._pages.setCurrentWidget(page)
         page.focus()
 
@@ -154,10 +161,11 @@ class LockScreen(QWidget):
         if passphrase is None:
             return
         remember = self.first_run.remember_requested
+        mode = self.first_run.vault_mode
         self.first_run.set_busy(True)
         directory, kdf = self._directory, self._kdf
         self._thread.submit(
-            lambda: Vault.create(directory, passphrase, kdf=kdf),
+            lambda: Vault.create(directory, passphrase, kdf=kdf, mode=mode),
             on_result=lambda outcome: self._created(outcome, remember),
             on_error=self._create_failed,
         )
@@ -233,6 +241,16 @@ class LockScreen(QWidget):
         vault, self._created_vault = self._created_vault, None
         if vault is not None:
             self.unlocked.emit(vault)
+
+    def _restored(self, outcome: tuple[Vault, str | None]) -> None:
+        """A backup was restored (first run, a new laptop): in at once, or, when it
+        made a new recovery code, through that code's page first, as at setup."""
+        vault, code = outcome
+        self.restore_page.reset()
+        if code is None:
+            self.unlocked.emit(vault)
+        else:
+            self._created((vault, code), remember=False)
 
     # -- unlock ------------------------------------------------------------------------
 

@@ -45,6 +45,8 @@ class PeopleList(QWidget):
     """Close (True) or reopen (False) was asked for. Emits the PersonId and the wish."""
     delete_requested = Signal(int)
     """Delete was asked for (Delete key or the menu). Emits the PersonId."""
+    subject_access_requested = Signal(int)
+    """Exporting everything held about a person was asked for. Emits the PersonId."""
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,7 +140,7 @@ class PeopleList(QWidget):
         person = self._people.get(PersonId(key))
         if person is None:
             return
-        menu = person_menu(self, person.closed)
+        menu = person_menu(self, person.closed, subject_access=True)
         chosen = menu.exec(self.view.viewport().mapToGlobal(at))
         if chosen is None:
             return
@@ -149,17 +151,28 @@ class PeopleList(QWidget):
             self.closing_requested.emit(key, what == "close")
         elif what == "delete":
             self.delete_requested.emit(key)
+        elif what == "subject_access":
+            self.subject_access_requested.emit(key)
 
 
-def person_menu(parent: QWidget, closed: bool) -> QMenu:
-    """Rename, close or reopen, delete: the same words in the list and the person view."""
+def person_menu(parent: QWidget, closed: bool, *, subject_access: bool = False) -> QMenu:
+    """Rename, close or reopen, export, delete: the same words in the list and the person view.
+
+    Each action's data names what it does ("rename", "close", "reopen",
+    "subject_access", "delete"). ``subject_access`` adds the export, for a menu
+    whose owner handles it.
+    """
     menu = QMenu(parent)
     closing = (_("Reopen support"), "reopen") if closed else (_("Close (support ended)"), "close")
-    for text, what in ((_("Rename…"), "rename"), closing, (_("Delete person…"), "delete")):
+    entries = [(_("Rename…"), "rename"), closing]
+    if subject_access:
+        entries.append((_("Export everything held about them (subject access)…"), "subject_access"))
+    entries.append((_("Delete person…"), "delete"))
+    for text, what in entries:
+        if what in ("subject_access", "delete"):
+            menu.addSeparator()
         action = menu.addAction(text)
         action.setData(what)
-        if what == "delete":
-            menu.insertSeparator(action)
     return menu
 
 
@@ -208,8 +221,8 @@ def confirm_delete(parent: QWidget) -> bool:
         parent,
         _("Delete this person and everything about them?"),
         _(
-            "All of their sessions, incident diary entries, consents and referrals will be "
-            "erased from this vault. This cannot be undone."
+            "All of their sessions, diary, consents and referrals will be erased from "
+            "this vault, and the space they used is overwritten. This cannot be undone."
         ),
         _("Delete everything"),
     )

@@ -5,16 +5,19 @@ to forget. The notes take most of the room: they are what the supporter
 comes here for. Beside them, and hidden with one button or key, the session's
 checklists (:mod:`peerdesk.ui.checklist_panel`); marking a risk item flags the
 session and turns that side to the crisis contacts
-(:mod:`peerdesk.ui.escalation_panel`).
+(:mod:`peerdesk.ui.escalation_panel`). Under the facts, a row of chips for the
+concern categories the conversation was about, which feed only the anonymous
+programme statistics.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,11 +33,12 @@ from PySide6.QtWidgets import (
 from ..i18n import _
 from ..preferences import CHECKLIST_PANEL, Preferences
 from ..store import Vault, VaultError
-from ..store.models import Session, SessionId, SessionMode
+from ..store.models import ConcernCategory, Session, SessionId, SessionMode
 from ..store.values import UNCHANGED
 from . import shortcuts
 from .autosave import AutosaveEditor, WallTimeEdit, date_edit, field_label, to_date, to_qdate
 from .checklist_panel import toggle_tooltip
+from .concern_picker import ConcernPicker
 from .note_edit import NoteEdit, NoteField
 from .session_side import SessionSide
 
@@ -43,6 +47,8 @@ MAX_MINUTES = 24 * 60
 SIDE_BY_SIDE_WIDTH = 700
 # A follow-up is usually planned for about a week later.
 DEFAULT_FOLLOW_UP_DAYS = 7
+# A concern chip's padding and border on both sides (peerdesk.qss), plus a little air.
+CHIP_PADDING = 2 * (12 + 2) + 6
 
 
 def mode_labels() -> dict[SessionMode, str]:
@@ -113,6 +119,46 @@ class FlowRow(QLayout):
         return y + row_height - rect.y()
 
 
+class ConcernChips(ConcernPicker):
+    """The concern chips in a row that wraps, as the facts do, so a narrow editor stays narrow."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(name, columns=len(ConcernCategory), parent=parent)
+        grid = self.layout()
+        if grid is None:  # ConcernPicker always lays its chips out in a grid
+            raise RuntimeError("ConcernPicker has no layout")
+        flow = FlowRow(horizontal_spacing=6, vertical_spacing=6)
+        for chip in self.chips.values():
+            grid.removeWidget(chip)
+            flow.addWidget(chip)
+        # A widget has one layout for life: hand the grid to a throwaway widget,
+        # which takes it along when it goes.
+        QWidget().setLayout(grid)
+        self.setLayout(flow)
+        for chip in self.chips.values():
+            chip.toggled.connect(lambda _on, c=chip: self._resize_chip(c))
+
+    def set_concerns(self, concerns: Iterable[ConcernCategory]) -> None:
+        super().set_concerns(concerns)
+        for chip in self.chips.values():
+            self._resize_chip(chip)
+
+    @staticmethod
+    def _resize_chip(chip: QPushButton) -> None:
+        # A chosen chip is bold (peerdesk.qss) and starts with a tick, but Qt sizes a
+        # button with its unchecked font whatever a :checked rule says; so make room for
+        # the bold text here, and tell the row, or the chosen chip's text is cut off.
+        bold = QFont(chip.font())
+        bold.setWeight(QFont.Weight.DemiBold)
+        room = QFontMetrics(bold).horizontalAdvance(chip.text()) + CHIP_PADDING
+        chip.setMinimumWidth(room if chip.isChecked() else 0)
+        chip.updateGeometry()
+
+    def chip_list(self) -> list[QPushButton]:
+        """The chips in the order shown (and tabbed through)."""
+        return list(self.chips.values())
+
+
 class SessionEditor(AutosaveEditor):
     """Edits one session; every change is saved without a Save button."""
 
@@ -147,6 +193,13 @@ class SessionEditor(AutosaveEditor):
             field="notes",
         )
         self.notes: NoteEdit = notes_field.edit
+        self.concerns = ConcernChips(_("Concerns"))
+        self.concerns.setToolTip(
+            _(
+                "What the conversation was about. Only counted, never named, in the "
+                "programme's anonymous statistics."
+            )
+        )
         self._build_side(session)
 
         self._load(session)
@@ -157,6 +210,7 @@ class SessionEditor(AutosaveEditor):
         self._watch("follow_up_on", self.follow_up, self.follow_up.toggled)
         self._watch("follow_up_on", self.follow_up_on, self.follow_up_on.dateChanged)
         self._watch("notes", self.notes, self.notes.textChanged)
+        self._watch("concerns", self.concerns, self.concerns.changed)
         self.follow_up.toggled.connect(self._follow_up_toggled)
 
     @property
@@ -250,6 +304,7 @@ class SessionEditor(AutosaveEditor):
             default = session.started_at.date() + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
             self.follow_up_on.setDate(to_qdate(planned or default))
             self.notes.set_text(session.notes)
+            self.concerns.set_concerns(session.concerns)
         finally:
             self._loading = False
 
@@ -279,6 +334,11 @@ class SessionEditor(AutosaveEditor):
         layout.setContentsMargins(24, 20, 12, 16)
         layout.setSpacing(16)
         layout.addLayout(facts)
+        concerns = QVBoxLayout()
+        concerns.setSpacing(4)
+        concerns.addWidget(field_label(_("Concerns"), self.concerns))
+        concerns.addWidget(self.concerns)
+        layout.addLayout(concerns)
         layout.addWidget(notes_field, 1)
         # Under the notes, quietly: the checklists' switch, and whether all is saved.
         bottom = QHBoxLayout()
@@ -296,12 +356,17 @@ class SessionEditor(AutosaveEditor):
         outer.addWidget(main, 3)
         outer.addWidget(self.side, 2)
         self._place_side()
-        # In reading order, the notes last: Tab from the facts lands in them.
-        for first, second in zip(
-            (self.started_at, self.duration, self.mode, self.follow_up, self.follow_up_on),
-            (self.duration, self.mode, self.follow_up, self.follow_up_on, self.notes),
-            strict=True,
-        ):
+        # In reading order, the notes last: Tab from the facts and the concerns lands in them.
+        order: list[QWidget] = [
+            self.started_at,
+            self.duration,
+            self.mode,
+            self.follow_up,
+            self.follow_up_on,
+            *self.concerns.chip_list(),
+            self.notes,
+        ]
+        for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
         # Then the button that shows or hides the checklists, then the checklists.
         QWidget.setTabOrder(self.notes, self.checklists_toggle)
@@ -317,6 +382,7 @@ class SessionEditor(AutosaveEditor):
             mode=SessionMode(self.mode.currentData()) if "mode" in fields else UNCHANGED,
             follow_up_on=self._follow_up_date() if "follow_up_on" in fields else UNCHANGED,
             notes=self.notes.text() if "notes" in fields else UNCHANGED,
+            concerns=self.concerns.concerns() if "concerns" in fields else UNCHANGED,
         )
 
     def _follow_up_date(self) -> date | None:

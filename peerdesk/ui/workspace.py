@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -39,7 +39,9 @@ from .autosave import AutosaveEditor
 from .follow_ups import FollowUpsView
 from .people_list import PeopleList, ask_new_person, ask_rename, confirm_delete
 from .person_view import PersonTab, PersonView
+from .retention_review import review_retention
 from .search_panel import SearchPanel
+from .subject_access_export import export_subject_access
 from .widgets import plain_label
 
 
@@ -92,6 +94,9 @@ class Workspace(QWidget):
             lambda pid, close: self._set_closed(PersonId(pid), close)
         )
         self.people.delete_requested.connect(lambda pid: self._delete(PersonId(pid)))
+        self.people.subject_access_requested.connect(
+            lambda pid: self._export_subject_access(PersonId(pid))
+        )
 
         self.welcome = self._welcome_page()
         self.search_panel = SearchPanel(vault)
@@ -301,17 +306,48 @@ class Workspace(QWidget):
     def _delete(self, person_id: PersonId) -> None:
         if not confirm_delete(self):
             return
-        if self._person_view is not None and self._person_view.person_id == person_id:
-            # Editors save before the record goes, or their last save would fail after it.
-            self._drop_person_view()
-            self._pages.setCurrentWidget(self.welcome)
+        self._let_go_of([person_id])
+        # The rows go at once; rewriting the file (VACUUM) takes as long as the vault is big.
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self._vault.people.delete(person_id)
         except VaultError as problem:
+            QGuiApplication.restoreOverrideCursor()
             dialogs.inform(self, str(problem), problem=True)
+        else:
+            QGuiApplication.restoreOverrideCursor()
+        self._after_erasure()
+
+    def review_retention(self) -> int:
+        """Tools → Review closed cases: keep some longer, delete the rest; how many went."""
+        self.flush()
+        purged = review_retention(self, self._vault, before_purge=self._let_go_of)
+        if purged:
+            self._after_erasure()
+        return purged
+
+    def export_subject_access(self) -> None:
+        """Export everything held about the person shown (or selected) as a PDF."""
+        person_id = self._target_person()
+        if person_id is not None:
+            self._export_subject_access(person_id)
+
+    def _export_subject_access(self, person_id: PersonId) -> None:
+        self.flush()  # what is typed but not yet saved belongs in the export too
+        export_subject_access(self, self._vault, person_id)
+
+    def _let_go_of(self, person_ids: list[PersonId]) -> None:
+        """Close the person view if it shows someone about to be deleted."""
+        if self._person_view is not None and self._person_view.person_id in person_ids:
+            # Editors save before the record goes, or their last save would fail after it.
+            self._drop_person_view()
+            self._pages.setCurrentWidget(self.welcome)
+
+    def _after_erasure(self) -> None:
         self.people.refresh()
         self.follow_ups.refresh()
         if self.view() is View.SEARCH:
+            # Results may name the deleted; the search is not run again.
             self._pages.setCurrentWidget(self._person_page())
         self.people.view.setFocus(Qt.FocusReason.OtherFocusReason)
 

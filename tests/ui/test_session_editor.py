@@ -506,6 +506,7 @@ def test_every_field_has_a_visible_label_equal_to_its_accessible_name(
         "Date and time": "Date and time",
         "Duration": "Duration",
         "Mode": "Mode",
+        "Concerns": "Concerns",
         "Notes": "Notes",
     }
     # The follow-up date's label is the checkbox beside it, which reads the same.
@@ -562,3 +563,93 @@ def test_on_a_narrow_pane_the_fields_wrap_instead_of_being_cut_off(
 
     qtbot.waitUntil(all_inside)
     assert editor.width() == 460
+
+
+# -- concern categories ------------------------------------------------------------------
+
+
+def chip(editor: SessionEditor, by_name: Find, name: str) -> QWidget:
+    from PySide6.QtWidgets import QPushButton
+
+    return by_name(editor, QPushButton, name)
+
+
+def test_concern_chips_save_by_themselves_and_show_again(
+    qtbot: QtBot,
+    vault: Vault,
+    session: Session,
+    open_editor: Callable[[Session], SessionEditor],
+    by_name: Find,
+) -> None:
+    from peerdesk.store.models import ConcernCategory
+
+    editor = open_editor(session)
+    threats = chip(editor, by_name, "Threats")
+    qtbot.mouseClick(threats, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stored(vault, session).concerns == {ConcernCategory.THREATS})
+    assert threats.text().startswith("\u2713")  # said in words, not only colour
+    editor.hide()
+    again = open_editor(session)
+    assert chip(again, by_name, "Threats").isChecked()
+    assert not chip(again, by_name, "Harassment").isChecked()
+    assert not again.has_unsaved_changes  # showing them again is not an edit
+
+
+def test_concern_chips_work_from_the_keyboard(
+    qtbot: QtBot, vault: Vault, session: Session, editor: SessionEditor, by_name: Find
+) -> None:
+    from peerdesk.store.models import ConcernCategory
+
+    editor.activateWindow()
+    first = chip(editor, by_name, "Verbal abuse")
+    # Tab reaches the chips after the follow-up date, and the notes after the chips.
+    chain: list[QWidget] = []
+    widget: QWidget = by_name(editor, QDateEdit, "Follow up on")
+    while widget is not editor.notes and len(chain) < 200:
+        widget = widget.nextInFocusChain()
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible():
+            chain.append(widget)
+    chips = [w for w in chain if w.objectName() == "concernChip"]
+    assert chips[0] is first
+    assert chain[-1] is editor.notes
+    assert chain.index(chips[-1]) == len(chain) - 2  # nothing between the chips and the notes
+    assert [w.accessibleName() for w in chips] == [
+        "Verbal abuse",
+        "Exclusion or isolation",
+        "Undermining of work",
+        "Cyberbullying",
+        "Discrimination",
+        "Harassment",
+        "Threats",
+        "Other",
+    ]
+    focus(qtbot, first)
+    qtbot.keyClick(first, Qt.Key.Key_Space)
+    qtbot.keyClick(first, Qt.Key.Key_Tab)
+    second = chip(editor, by_name, "Exclusion or isolation")
+    qtbot.waitUntil(second.hasFocus)
+    qtbot.keyClick(second, Qt.Key.Key_Space)
+    editor.flush()
+    assert stored(vault, session).concerns == {
+        ConcernCategory.VERBAL_ABUSE,
+        ConcernCategory.EXCLUSION,
+    }
+
+
+def test_render_the_session_editor_with_concerns(
+    qtbot: QtBot, editor: SessionEditor, by_name: Find
+) -> None:
+    """Not an assertion of looks: writes a PNG to look at (/tmp/stats_png when it exists)."""
+    from pathlib import Path
+
+    qtbot.mouseClick(chip(editor, by_name, "Threats"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(chip(editor, by_name, "Discrimination"), Qt.MouseButton.LeftButton)
+    editor.flush()
+    folder = Path("/tmp/stats_png")
+    image = editor.grab()
+    assert not image.isNull()
+    if folder.is_dir():
+        image.save(str(folder / "session_editor.png"))
+        editor.resize(460, 640)
+        qtbot.wait(50)
+        editor.grab().save(str(folder / "session_editor_narrow.png"))
