@@ -44,8 +44,8 @@ from .help_dialog import show_shortcuts
 from .lock_guard import LockGuard
 from .lock_screen import LockScreen
 from .settings_dialog import open_settings
-from .template_actions import export_template_file, import_template_file
 from .vault_thread import VaultThread
+from .vault_tools import NoticeBar, VaultTools
 from .workspace import Workspace, WorkspaceState
 
 SEARCH_DELAY_MS = 250
@@ -88,7 +88,8 @@ class AppWindow(QMainWindow):
         self.vault_thread = VaultThread(self)
         self._pages = QStackedWidget()
         self.practice = practice
-        self.setCentralWidget(_with_banner(self._pages) if practice else self._pages)
+        self.notices = NoticeBar()
+        self.setCentralWidget(_framed(self._pages, self.notices, practice=practice))
         self.lock_screen = LockScreen(vault_directory, kdf, self.vault_thread)
         self.lock_screen.unlocked.connect(self._open_workspace)
         self._pages.addWidget(self.lock_screen)
@@ -100,6 +101,9 @@ class AppWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._run_search)
+        self.tools = VaultTools(
+            self, lambda: self._vault, self._review_retention, self.locked, self.notices
+        )
         self._build_menus()
         self._set_unlocked_actions(False)
 
@@ -186,17 +190,28 @@ class AppWindow(QMainWindow):
         new_session = self._action(
             _("New session"), shortcuts.NEW_SESSION, lambda: self._ws("new_session"), records=True
         )
+        subject_access = self._action(
+            _("Export everything held about them…"),
+            None,
+            lambda: self._ws("export_subject_access"),
+            records=True,
+        )
         new_incident = self._action(
             _("New incident diary entry"),
             shortcuts.NEW_INCIDENT,
             lambda: self._ws("new_incident"),
             records=True,
         )
-        import_template = self._action(
-            _("Import checklist template…"), None, self.import_checklist_template
-        )
-        export_template = self._action(
-            _("Export checklist template…"), None, self.export_checklist_template
+        tools = self.tools
+        tool_actions = (
+            self._action(_("Import checklist template…"), None, tools.import_template),
+            self._action(_("Export checklist template…"), None, tools.export_template),
+            None,
+            self._action(_("Back up…"), None, tools.back_up),
+            self._action(_("Check the vault…"), None, tools.check_vault),
+            self._action(_("Review closed cases…"), None, tools.review_retention, records=True),
+            None,
+            self._action(_("Programme statistics…"), None, tools.statistics),
         )
         help_keys = self._action(
             _("Keyboard shortcuts"), shortcuts.SHORTCUT_HELP, self.show_shortcuts, unlocked=False
@@ -214,12 +229,17 @@ class AppWindow(QMainWindow):
         people_menu = bar.addMenu(_("&People"))
         for action in (add_person, rename, new_session, new_incident):
             people_menu.addAction(action)
+        people_menu.addSeparator()
+        people_menu.addAction(subject_access)
         view_menu = bar.addMenu(_("&View"))
         for action in (people, follow_ups, find):
             view_menu.addAction(action)
         tools_menu = bar.addMenu(_("&Tools"))
-        for action in (import_template, export_template):
-            tools_menu.addAction(action)
+        for tool in tool_actions:
+            if tool is None:
+                tools_menu.addSeparator()
+            else:
+                tools_menu.addAction(tool)
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(help_keys)
         help_menu.addAction(self.about_action)
@@ -294,7 +314,12 @@ class AppWindow(QMainWindow):
         elif self._contact_log is not None:
             self._contact_log.form.focus()
         self.lock_guard.start()
+        self.tools.refresh_notices()
         self.unlocked.emit()
+
+    def _review_retention(self) -> int:
+        workspace = self.workspace
+        return workspace.review_retention() if workspace is not None else 0
 
     def _ws(self, method: str) -> None:
         workspace = self.workspace
@@ -332,16 +357,6 @@ class AppWindow(QMainWindow):
             self.lock_guard.reload_settings()
 
     @Slot()
-    def import_checklist_template(self) -> None:
-        if self._vault is not None:
-            import_template_file(self, self._vault)
-
-    @Slot()
-    def export_checklist_template(self) -> None:
-        if self._vault is not None:
-            export_template_file(self, self._vault)
-
-    @Slot()
     def show_shortcuts(self) -> None:
         show_shortcuts(self)
 
@@ -375,15 +390,19 @@ class AppWindow(QMainWindow):
             contact_log.flush()  # nothing is pending there; kept for symmetry
         if workspace is not None:
             workspace.flush()
-            if not reason and workspace.has_unsaved_changes() and not dialogs.confirm_destructive(
-                self,
-                _("Some text could not be saved."),
-                _(
-                    "The vault reported a problem when saving (for example a full disk). "
-                    "If you lock now, the unsaved text is lost. Cancel, free some space "
-                    "or copy the text somewhere safe, then lock again."
-                ),
-                _("Lock and lose it"),
+            if (
+                not reason
+                and workspace.has_unsaved_changes()
+                and not dialogs.confirm_destructive(
+                    self,
+                    _("Some text could not be saved."),
+                    _(
+                        "The vault reported a problem when saving (for example a full disk). "
+                        "If you lock now, the unsaved text is lost. Cancel, free some space "
+                        "or copy the text somewhere safe, then lock again."
+                    ),
+                    _("Lock and lose it"),
+                )
             ):
                 return False
         vault, self._vault = self._vault, None
@@ -405,6 +424,7 @@ class AppWindow(QMainWindow):
                 widget.setParent(None)
                 shiboken6.delete(widget)  # destroyed now, with its undo stacks
         self._toolbar = self._search_field = self._workspace = self._contact_log = None
+        self.notices.clear()
         self.clipboard_guard.clear_if_ours()
         scrub_traces()
         # Closed on the vault thread, behind any passphrase or keychain work still
@@ -433,7 +453,20 @@ class AppWindow(QMainWindow):
         self.vault_thread.stop(final=pending.close if pending is not None else None)
 
 
-def _with_banner(pages: QWidget) -> QWidget:
+def _framed(pages: QWidget, notices: NoticeBar, *, practice: bool) -> QWidget:
+    """The pages under the notices and, in practice mode, a banner saying so."""
+    frame = QWidget()
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    if practice:
+        layout.addWidget(_practice_banner())
+    layout.addWidget(notices)
+    layout.addWidget(pages, 1)
+    return frame
+
+
+def _practice_banner() -> QLabel:
     """Practice mode: say on every screen that this is fictional, and the passphrase."""
     from ..practice import PRACTICE_PASSPHRASE
 
@@ -447,10 +480,4 @@ def _with_banner(pages: QWidget) -> QWidget:
     banner.setTextFormat(Qt.TextFormat.PlainText)
     banner.setWordWrap(True)
     banner.setAccessibleName(_("Practice mode"))
-    frame = QWidget()
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(0)
-    layout.addWidget(banner)
-    layout.addWidget(pages, 1)
-    return frame
+    return banner

@@ -199,6 +199,8 @@ class PersonView(QWidget):
     """Close (True) or reopen (False) this person. Emits the wish."""
     delete_requested = Signal()
     """The supporter asked to delete this person. Emits nothing."""
+    subject_access_requested = Signal()
+    """The supporter asked to export everything held about this person. Emits nothing."""
 
     def __init__(self, vault: Vault, person_id: PersonId, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -361,7 +363,7 @@ class PersonView(QWidget):
             )
         else:
             self.status_label.setText(_("Supported since {day}").format(day=dates.day(since)))
-        menu = person_menu(self, person.closed)
+        menu = person_menu(self, person.closed, subject_access=True)
         menu.triggered.connect(lambda action: self._menu_chosen(str(action.data())))
         old = self._actions_button.menu()
         self._actions_button.setMenu(menu)
@@ -375,3 +377,5 @@ class PersonView(QWidget):
             self.closing_requested.emit(what == "close")
         elif what == "delete":
             self.delete_requested.emit()
+        elif what == "subject_access":
+            self.subject_access_requested.emit()

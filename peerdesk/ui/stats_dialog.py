@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, SignalInstance
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -310,10 +310,18 @@ class StatisticsDialog(QDialog):
         return report
 
 
-def show_statistics(parent: QWidget | None, vault: Vault) -> None:
-    """The Tools menu's "Programme statistics…": a modal dialog over ``parent``."""
+def show_statistics(
+    parent: QWidget | None, vault: Vault, *, closed_by: SignalInstance | None = None
+) -> StatisticsDialog:
+    """The Tools menu's "Programme statistics…": window-modal over ``parent``, returned at once.
+
+    Pass the window's ``locked`` signal as ``closed_by``: a lock closes the
+    dialog, so nothing that read the vault outlives it.
+    """
     dialog = StatisticsDialog(vault, parent)
-    try:
-        dialog.exec()
-    finally:
-        dialog.deleteLater()
+    if closed_by is not None:
+        closed_by.connect(dialog.reject)
+        dialog.finished.connect(lambda _result: closed_by.disconnect(dialog.reject))
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog

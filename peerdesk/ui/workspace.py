@@ -260,6 +260,9 @@ class Workspace(QWidget):
             new_view.rename_requested.connect(lambda: self._rename(person_id))
             new_view.closing_requested.connect(lambda close: self._set_closed(person_id, close))
             new_view.delete_requested.connect(lambda: self._delete(person_id))
+            new_view.subject_access_requested.connect(
+                lambda: self._export_subject_access(person_id)
+            )
             self._pages.addWidget(new_view)
             self._person_view = view = new_view
         self._pages.setCurrentWidget(view)
