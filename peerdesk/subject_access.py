@@ -57,7 +57,7 @@ from .store.models import (
     Urgency,
 )
 from .timeline import duration_text, mode_text, referral_status_text
-from .vocabulary import category_names, service_name
+from .vocabulary import category_names, concerns_text, service_name
 
 # A value this short and on one line reads as a field beside its label; anything
 # longer is printed under its label, paragraph by paragraph, as it was written.
@@ -168,20 +168,7 @@ def _day_or_none(day: date | None) -> str:
 
 
 def _concerns(concerns: Iterable[ConcernCategory]) -> str:
-    # The same words as the session editor's concern chips (ui/concern_picker.py),
-    # which this Qt-free module cannot import.
-    names = {
-        ConcernCategory.VERBAL_ABUSE: _("Verbal abuse"),
-        ConcernCategory.EXCLUSION: _("Exclusion or isolation"),
-        ConcernCategory.UNDERMINING_WORK: _("Undermining of work"),
-        ConcernCategory.CYBERBULLYING: _("Cyberbullying"),
-        ConcernCategory.DISCRIMINATION: _("Discrimination"),
-        ConcernCategory.HARASSMENT: _("Harassment"),
-        ConcernCategory.THREATS: _("Threats"),
-        ConcernCategory.OTHER: _("Other"),
-    }
-    chosen = set(concerns)
-    return ", ".join(text for concern, text in names.items() if concern in chosen)
+    return concerns_text(concerns)
 
 
 def _service(kind_text: str, name: str) -> str:

@@ -1,14 +1,17 @@
 """The words for kinds of service and kinds of shared information, said one way everywhere.
 
-The consent form, the referral wizard, the lists and the PDF all name a
-service or a category from here, so a supporter never sees "Union" in one
-place and "Union representative" in another.
+The consent form, the referral wizard, the lists, the statistics and the
+PDFs all name a service, a kind of shared information or a concern from here,
+so a supporter never sees "Union" in one place and "Union representative" in
+another.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .i18n import _
-from .store.models import ConsentCategory, RecipientType
+from .store.models import ConcernCategory, ConsentCategory, RecipientType
 
 
 def service_names() -> dict[RecipientType, str]:
@@ -48,3 +51,23 @@ def category_words(category: ConsentCategory) -> str:
         ConsentCategory.SESSION_SUMMARIES: _("session summaries"),
         ConsentCategory.RISK_INFORMATION: _("risk information"),
     }[ConsentCategory(category)]
+
+
+def concern_names() -> dict[ConcernCategory, str]:
+    """Each concern category (the statistics' taxonomy), in the order they are offered."""
+    return {
+        ConcernCategory.VERBAL_ABUSE: _("Verbal abuse"),
+        ConcernCategory.EXCLUSION: _("Exclusion or isolation"),
+        ConcernCategory.UNDERMINING_WORK: _("Undermining of work"),
+        ConcernCategory.CYBERBULLYING: _("Cyberbullying"),
+        ConcernCategory.DISCRIMINATION: _("Discrimination"),
+        ConcernCategory.HARASSMENT: _("Harassment"),
+        ConcernCategory.THREATS: _("Threats"),
+        ConcernCategory.OTHER: _("Other"),
+    }
+
+
+def concerns_text(concerns: Iterable[ConcernCategory]) -> str:
+    """The chosen concerns in taxonomy order, as one line: "Verbal abuse, Threats"."""
+    chosen = set(concerns)
+    return ", ".join(text for concern, text in concern_names().items() if concern in chosen)

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from .. import vocabulary
 from ..i18n import _
-from ..store.models import ConcernCategory, ReferralStatus, SessionMode
+from ..store.models import ReferralStatus, SessionMode
 from ..vocabulary import service_names
 from .figures import (
     MODES,
@@ -53,17 +54,8 @@ def mode_names() -> dict[str, str]:
 
 
 def concern_names() -> dict[str, str]:
-    """The same words as the session editor's chips."""
-    return {
-        ConcernCategory.VERBAL_ABUSE.value: _("Verbal abuse"),
-        ConcernCategory.EXCLUSION.value: _("Exclusion or isolation"),
-        ConcernCategory.UNDERMINING_WORK.value: _("Undermining of work"),
-        ConcernCategory.CYBERBULLYING.value: _("Cyberbullying"),
-        ConcernCategory.DISCRIMINATION.value: _("Discrimination"),
-        ConcernCategory.HARASSMENT.value: _("Harassment"),
-        ConcernCategory.THREATS.value: _("Threats"),
-        ConcernCategory.OTHER.value: _("Other"),
-    }
+    """The same words as the session editor's chips, keyed by the CSV's key."""
+    return {concern.value: text for concern, text in vocabulary.concern_names().items()}
 
 
 def status_names() -> dict[str, str]:

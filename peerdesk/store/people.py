@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from . import audit
 from .db import Database, Row
+from .errors import VaultError
 from .models import Person, PersonId
 from .retention import reclaim
 from .values import (
@@ -49,9 +50,15 @@ class PeopleRepository:
         self._db = db
 
     def add(self, alias: str, real_name: str | None = None) -> Person:
+        """Add someone to support. A contact-log-only vault refuses: it keeps no one."""
         alias = check_line(alias, ALIAS)
         real_name = check_optional_line(real_name, REAL_NAME)
         with self._db.transaction():
+            if self._db.scalar("SELECT value FROM meta WHERE key = 'mode'") == "contact_log":
+                raise VaultError(
+                    "This vault is a contact log: it keeps no names, notes or diaries. "
+                    "Log the contact instead."
+                )
             cursor = self._db.execute(
                 "INSERT INTO people(alias, real_name, created_at) VALUES (?, ?, ?)",
                 (alias, real_name, utc_text(utc_now())),

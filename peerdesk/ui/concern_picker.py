@@ -12,30 +12,15 @@ from collections.abc import Iterable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLayout, QPushButton, QWidget
 
-from ..i18n import _
 from ..store.models import ConcernCategory
+from ..vocabulary import concern_names
 
 TICK = "\u2713 "
 
 
 def concern_labels() -> dict[ConcernCategory, str]:
     """Each concern category as the supporter reads it, in the order the chips show them."""
-    return {
-        ConcernCategory.VERBAL_ABUSE: _("Verbal abuse"),
-        ConcernCategory.EXCLUSION: _("Exclusion or isolation"),
-        ConcernCategory.UNDERMINING_WORK: _("Undermining of work"),
-        ConcernCategory.CYBERBULLYING: _("Cyberbullying"),
-        ConcernCategory.DISCRIMINATION: _("Discrimination"),
-        ConcernCategory.HARASSMENT: _("Harassment"),
-        ConcernCategory.THREATS: _("Threats"),
-        ConcernCategory.OTHER: _("Other"),
-    }
-
-
-def concerns_text(concerns: Iterable[ConcernCategory]) -> str:
-    """The chosen categories in taxonomy order, joined: "Verbal abuse, Threats"."""
-    chosen = set(concerns)
-    return ", ".join(text for concern, text in concern_labels().items() if concern in chosen)
+    return concern_names()
 
 
 class ConcernPicker(QWidget):

@@ -20,8 +20,8 @@ from ..i18n import _
 from ..store import NotFound, Vault, VaultError
 from ..store.models import ContactId, ContactLogEntry
 from ..timeline import SEPARATOR, DateStyle, Row, duration_text, mode_text
+from ..vocabulary import concerns_text
 from . import dialogs
-from .concern_picker import concerns_text
 from .contact_log_form import ContactForm
 from .row_list import KEY_ROLE, RowListView, date_style
 from .widgets import button, plain_label

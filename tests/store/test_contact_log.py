@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from peerdesk.store import KdfParams, NotFound, Vault
+from peerdesk.store import KdfParams, NotFound, Vault, VaultError
 from peerdesk.store.contact_log import InvalidContact
 from peerdesk.store.models import ConcernCategory, ContactId, SessionMode, VaultMode
 
@@ -200,3 +200,15 @@ def test_the_contact_log_holds_no_column_for_text(contact_vault: Vault) -> None:
         "referral_made",
         "created_at",
     }
+
+
+def test_a_contact_log_vault_refuses_to_keep_a_person(tmp_path: Path, fast_kdf: KdfParams) -> None:
+    vault, _code = Vault.create(
+        tmp_path / "log", "pass phrase here", kdf=fast_kdf, mode=VaultMode.CONTACT_LOG
+    )
+    try:
+        with pytest.raises(VaultError, match="keeps no names, notes or diaries"):
+            vault.people.add("Someone")
+        assert vault.people.list(include_closed=True) == []
+    finally:
+        vault.close()
