@@ -47,8 +47,8 @@ MAX_MINUTES = 24 * 60
 SIDE_BY_SIDE_WIDTH = 700
 # A follow-up is usually planned for about a week later.
 DEFAULT_FOLLOW_UP_DAYS = 7
-# A concern chip's padding and border on both sides (peerdesk.qss), plus a little air.
-CHIP_PADDING = 2 * (12 + 2) + 6
+# A session's concern chip's padding and border on both sides (peerdesk.qss), plus air.
+CHIP_PADDING = 2 * (9 + 2) + 6
 
 
 def mode_labels() -> dict[SessionMode, str]:
@@ -334,12 +334,14 @@ class SessionEditor(AutosaveEditor):
         layout.setContentsMargins(24, 20, 12, 16)
         layout.setSpacing(16)
         layout.addLayout(facts)
+        layout.addWidget(notes_field, 1)
+        # The concerns are tagged once the conversation is over: under the notes, so
+        # the notes keep their room while it goes on.
         concerns = QVBoxLayout()
         concerns.setSpacing(4)
         concerns.addWidget(field_label(_("Concerns"), self.concerns))
         concerns.addWidget(self.concerns)
         layout.addLayout(concerns)
-        layout.addWidget(notes_field, 1)
         # Under the notes, quietly: the checklists' switch, and whether all is saved.
         bottom = QHBoxLayout()
         bottom.setSpacing(12)
@@ -356,20 +358,20 @@ class SessionEditor(AutosaveEditor):
         outer.addWidget(main, 3)
         outer.addWidget(self.side, 2)
         self._place_side()
-        # In reading order, the notes last: Tab from the facts and the concerns lands in them.
+        # In reading order: the facts, the notes, the concerns under them, then the
+        # button that shows or hides the checklists, then the checklists.
         order: list[QWidget] = [
             self.started_at,
             self.duration,
             self.mode,
             self.follow_up,
             self.follow_up_on,
-            *self.concerns.chip_list(),
             self.notes,
+            *self.concerns.chip_list(),
+            self.checklists_toggle,
         ]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
-        # Then the button that shows or hides the checklists, then the checklists.
-        QWidget.setTabOrder(self.notes, self.checklists_toggle)
 
     def _follow_up_toggled(self, checked: bool) -> None:
         self.follow_up_on.setEnabled(checked)

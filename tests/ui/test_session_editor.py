@@ -602,17 +602,17 @@ def test_concern_chips_work_from_the_keyboard(
 
     editor.activateWindow()
     first = chip(editor, by_name, "Verbal abuse")
-    # Tab reaches the chips after the follow-up date, and the notes after the chips.
+    # Tab reaches the chips after the notes, and the checklists' switch after the chips.
     chain: list[QWidget] = []
-    widget: QWidget = by_name(editor, QDateEdit, "Follow up on")
-    while widget is not editor.notes and len(chain) < 200:
+    widget: QWidget = editor.notes
+    while widget is not editor.checklists_toggle and len(chain) < 200:
         widget = widget.nextInFocusChain()
         if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible():
             chain.append(widget)
     chips = [w for w in chain if w.objectName() == "concernChip"]
-    assert chips[0] is first
-    assert chain[-1] is editor.notes
-    assert chain.index(chips[-1]) == len(chain) - 2  # nothing between the chips and the notes
+    assert chain[0] is first  # straight from the notes
+    assert chain[-1] is editor.checklists_toggle
+    assert chain.index(chips[-1]) == len(chain) - 2  # nothing between the chips and the switch
     assert [w.accessibleName() for w in chips] == [
         "Verbal abuse",
         "Exclusion or isolation",
