@@ -111,6 +111,11 @@ class Database:
             raise VaultDamaged(
                 "The vault's database file is missing. Restore the vault folder from a backup."
             )
+        # SQLite takes an empty file for a new database and writes a fresh header
+        # into it on keying: a vault.db cut to 0 bytes would be overwritten and then
+        # reported as an unexpected error (found by tests/fuzz/test_fuzz_vault.py).
+        if not create and path.stat().st_size == 0:
+            raise VaultDamaged(DAMAGED_MESSAGE)
         try:
             # Opened on a worker thread (the key derivation before it is slow), then
             # used from the GUI thread: one thread at a time, never concurrently.

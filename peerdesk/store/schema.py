@@ -361,12 +361,48 @@ _LIFECYCLE = (
     "CREATE INDEX sessions_by_start ON sessions(started_at)",
 )
 
+# FTS5 with its 'secure-delete' option corrupts its own index on an UPDATE of an
+# indexed row (SQLite 3.53.4 as bundled by sqlcipher3: "fts5: checksum mismatch"
+# after a few dozen note edits, found by tests/e2e/test_crash_safety.py). The
+# index then fails the quick_check every open runs, and the vault no longer
+# opens. So does a DELETE then INSERT of the same rowid in one transaction,
+# unless FTS5's pending changes are written out between the two: a 'merge' of
+# one page does that (and little else). The DELETE still erases the old words.
+_SEARCH_UPDATES_AS_REPLACE = (
+    "DROP TRIGGER people_search_update",
+    """CREATE TRIGGER people_search_update AFTER UPDATE OF alias ON people BEGIN
+        DELETE FROM search_index WHERE rowid = OLD.id * 4 + 1;
+        INSERT INTO search_index(search_index, rank) VALUES ('merge', 1);
+        INSERT INTO search_index(rowid, kind, person_id, alias)
+        VALUES (NEW.id * 4 + 1, 'person', NEW.id, NEW.alias);
+    END""",
+    "DROP TRIGGER sessions_search_update",
+    """CREATE TRIGGER sessions_search_update AFTER UPDATE OF notes ON sessions BEGIN
+        DELETE FROM search_index WHERE rowid = OLD.id * 4 + 2;
+        INSERT INTO search_index(search_index, rank) VALUES ('merge', 1);
+        INSERT INTO search_index(rowid, kind, person_id, session_id, notes)
+        VALUES (NEW.id * 4 + 2, 'session', NEW.person_id, NEW.id, NEW.notes);
+    END""",
+    "DROP TRIGGER incidents_search_update",
+    """CREATE TRIGGER incidents_search_update AFTER UPDATE OF place, what_happened,
+        who_involved, witnesses, impact, evidence_location ON incidents BEGIN
+        DELETE FROM search_index WHERE rowid = OLD.id * 4 + 3;
+        INSERT INTO search_index(search_index, rank) VALUES ('merge', 1);
+        INSERT INTO search_index(rowid, kind, person_id, incident_id, place, what_happened,
+            who_involved, witnesses, impact, evidence_location)
+        VALUES (NEW.id * 4 + 3, 'incident', NEW.person_id, NEW.id, NEW.place,
+                NEW.what_happened, NEW.who_involved, NEW.witnesses, NEW.impact,
+                NEW.evidence_location);
+    END""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _statements(_RECORDS),  # 1: the records
     _search,  # 2: full-text search
     _statements(_TEMPLATES_AND_RISK),  # 3: stored checklist templates, session risk flag
     _statements(_REFERRAL_HANDOFFS),  # 4: referral statuses, safe contact, included records
     _statements(_LIFECYCLE),  # 5: concern categories, retention hold, contact log
+    _statements(_SEARCH_UPDATES_AS_REPLACE),  # 6: search index updates that keep it whole
 )
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -457,6 +457,10 @@ class ReadAccess:
 
 def _check_database(db: Database, vault_id: str) -> None:
     """Cheap checks on every open: the right vault, and pages that read back cleanly."""
+    # A database without the meta table (an empty file, or a copy whose WAL held
+    # every table) is damage, not an "unexpected error" (tests/fuzz/test_fuzz_vault.py).
+    if db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'") != 1:
+        raise VaultDamaged(FOREIGN_DATABASE)
     row = db.one("SELECT value FROM meta WHERE key = 'vault_id'")
     if row is None or row[0] != vault_id:
         raise VaultDamaged(FOREIGN_DATABASE)

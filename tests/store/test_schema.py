@@ -231,6 +231,7 @@ SEEDS: dict[int, tuple[Callable[[Database], None], Callable[[Database], None]]] 
     2: (_write_v2, _check_v2),
     3: (_write_v3, _check_v3),
     4: (_write_v4, _check_v4),
+    5: (_write_v4, _check_v4),  # migration 6 changes only search triggers
 }
 
 

@@ -1,0 +1,1 @@
+"""peerdesk's performance benchmark (issue 7): ``python -m bench`` (``--quick`` for a toy size)."""
