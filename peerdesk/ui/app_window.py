@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -38,15 +39,16 @@ from ..store import KdfParams, Vault
 from ..store.models import VaultMode
 from . import dialogs, shortcuts
 from .clipboard import ClipboardGuard
-from .contact_log_view import ContactLogView, contact_log_notice
 from .file_dialogs import scrub_traces
-from .help_dialog import show_shortcuts
 from .lock_guard import LockGuard
 from .lock_screen import LockScreen
-from .settings_dialog import open_settings
+from .notices import NoticeBar
 from .vault_thread import VaultThread
-from .vault_tools import NoticeBar, VaultTools
-from .workspace import Workspace, WorkspaceState
+
+if TYPE_CHECKING:  # imported when first needed: the lock screen shows sooner without them
+    from .contact_log_view import ContactLogView
+    from .vault_tools import VaultTools
+    from .workspace import Workspace, WorkspaceState
 
 SEARCH_DELAY_MS = 250
 
@@ -101,9 +103,7 @@ class AppWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._run_search)
-        self.tools = VaultTools(
-            self, lambda: self._vault, self._review_retention, self.locked, self.notices
-        )
+        self._tools: VaultTools | None = None
         self._build_menus()
         self._set_unlocked_actions(False)
 
@@ -125,6 +125,17 @@ class AppWindow(QMainWindow):
         """The contact log while a contact-log-only vault is unlocked; None otherwise."""
         view = self._contact_log
         return view if view is not None and shiboken6.isValid(view) else None
+
+    @property
+    def tools(self) -> VaultTools:
+        """The Tools menu's slots, made (and their dialogs imported) on first use."""
+        if self._tools is None:
+            from .vault_tools import VaultTools
+
+            self._tools = VaultTools(
+                self, lambda: self._vault, self._review_retention, self.locked, self.notices
+            )
+        return self._tools
 
     @property
     def mode(self) -> VaultMode:
@@ -202,16 +213,24 @@ class AppWindow(QMainWindow):
             lambda: self._ws("new_incident"),
             records=True,
         )
-        tools = self.tools
         tool_actions = (
-            self._action(_("Import checklist template…"), None, tools.import_template),
-            self._action(_("Export checklist template…"), None, tools.export_template),
+            self._action(
+                _("Import checklist template…"), None, lambda: self.tools.import_template()
+            ),
+            self._action(
+                _("Export checklist template…"), None, lambda: self.tools.export_template()
+            ),
             None,
-            self._action(_("Back up…"), None, tools.back_up),
-            self._action(_("Check the vault…"), None, tools.check_vault),
-            self._action(_("Review closed cases…"), None, tools.review_retention, records=True),
+            self._action(_("Back up…"), None, lambda: self.tools.back_up()),
+            self._action(_("Check the vault…"), None, lambda: self.tools.check_vault()),
+            self._action(
+                _("Review closed cases…"),
+                None,
+                lambda: self.tools.review_retention(),
+                records=True,
+            ),
             None,
-            self._action(_("Programme statistics…"), None, tools.statistics),
+            self._action(_("Programme statistics…"), None, lambda: self.tools.statistics()),
         )
         help_keys = self._action(
             _("Keyboard shortcuts"), shortcuts.SHORTCUT_HELP, self.show_shortcuts, unlocked=False
@@ -301,6 +320,9 @@ class AppWindow(QMainWindow):
         self._vault = vault
         self._mode = vault.mode
         page: QWidget
+        from .contact_log_view import ContactLogView
+        from .workspace import Workspace
+
         if vault.mode is VaultMode.CONTACT_LOG:
             page = self._contact_log = ContactLogView(vault)
         else:
@@ -351,6 +373,8 @@ class AppWindow(QMainWindow):
 
     @Slot()
     def open_settings(self) -> None:
+        from .settings_dialog import open_settings
+
         if self._vault is not None and open_settings(
             self, self._vault, self.vault_thread, closed_by=self.locked
         ):
@@ -358,6 +382,8 @@ class AppWindow(QMainWindow):
 
     @Slot()
     def show_shortcuts(self) -> None:
+        from .help_dialog import show_shortcuts
+
         show_shortcuts(self)
 
     @Slot()
@@ -370,6 +396,8 @@ class AppWindow(QMainWindow):
             "{app} {version}: an offline, encrypted notebook for workplace peer supporters."
         ).format(app=APP_NAME, version=__version__)
         if self._vault is not None and self._mode is VaultMode.CONTACT_LOG:
+            from .contact_log_view import contact_log_notice
+
             text += "\n\n" + contact_log_notice()
         return text
 

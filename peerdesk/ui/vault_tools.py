@@ -1,12 +1,13 @@
-"""The Tools menu's work, and the gentle notices shown above the workspace.
+"""The Tools menu's work, and what goes into the notices above the workspace.
 
 :class:`VaultTools` holds the slots behind Tools: checklist templates, back up,
 check the vault, review closed cases, programme statistics. Each does nothing
-while locked. :class:`NoticeBar` shows at most a line or two (a backup is due,
-closed cases are due for deletion), each with one button to act on it and one
-to put it away until the next unlock. Notices name no one: they come from
-:func:`peerdesk.backup_reminder.backup_reminder_text` and
-:func:`peerdesk.ui.retention_review.purge_due_text`, which only count.
+while locked. The notices (a backup is due, closed cases are due for deletion)
+name no one: they come from :func:`peerdesk.backup_reminder.backup_reminder_text`
+and :func:`peerdesk.ui.retention_review.purge_due_text`, which only count.
+
+The main window imports this module on first use, not at start: it pulls in
+every dialog behind the menu.
 """
 
 from __future__ import annotations
@@ -14,70 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QObject, Qt, SignalInstance, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, SignalInstance, Slot
+from PySide6.QtWidgets import QWidget
 
 from ..backup_reminder import backup_reminder_text
 from ..i18n import _
 from ..store import Vault
 from ..store.models import VaultMode
 from .backup_actions import back_up, check_integrity
+from .notices import NoticeBar
 from .retention_review import purge_due_text
 from .stats_dialog import show_statistics
 from .template_actions import export_template_file, import_template_file
-from .widgets import button, plain_label
-
-
-class NoticeBar(QWidget):
-    """Quiet notices above the workspace: a sentence, an action, and "Not now"."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("noticeBar")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # paint the QSS colour
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(16, 6, 16, 6)
-        self._layout.setSpacing(4)
-        self.setVisible(False)
-
-    def set_notices(self, notices: list[tuple[str, str, Callable[[], object]]]) -> None:
-        """Replace what shows: ``(text, action label, action)`` each; none hides the bar."""
-        self.clear()
-        for text, label, act in notices:
-            row = QWidget(self)
-            row.setObjectName("notice")
-            line = QHBoxLayout(row)
-            line.setContentsMargins(0, 0, 0, 0)
-            message = plain_label(text, "noticeText")
-            message.setAccessibleName(_("Notice"))
-            line.addWidget(message, 1)
-            do_it = button(label)
-            do_it.clicked.connect(lambda _checked=False, act=act: act())
-            later = button(_("Not now"))
-            later.clicked.connect(lambda _checked=False, row=row: self._dismiss(row))
-            line.addWidget(do_it)
-            line.addWidget(later)
-            self._layout.addWidget(row)
-        self.setVisible(bool(notices))
-
-    def texts(self) -> list[str]:
-        """What the notices say (for tests and screen readers)."""
-        return [label.text() for label in self.findChildren(QLabel, "noticeText")]
-
-    def clear(self) -> None:
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.setParent(None)
-                widget.deleteLater()
-        self.setVisible(False)
-
-    def _dismiss(self, row: QWidget) -> None:
-        self._layout.removeWidget(row)
-        row.setParent(None)
-        row.deleteLater()
-        self.setVisible(self._layout.count() > 0)
 
 
 class VaultTools(QObject):
