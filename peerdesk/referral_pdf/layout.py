@@ -127,7 +127,7 @@ def _render(
         story,
         onFirstPage=header.draw,
         onLaterPages=header.draw,
-        canvasmaker=numbered_canvas(header),
+        canvasmaker=numbered_canvas(header.page_number),
     )
     return buffer.getvalue()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..i18n import _
@@ -90,13 +91,22 @@ def header_text(text: str) -> str:
     return text
 
 
-def numbered_canvas(furniture: PageFurniture) -> Any:
-    """A canvas class that holds pages back until the end, so each can say "of y"."""
+def numbered_canvas(
+    draw_number: Callable[[Any, int, int], None], *, month_only_date: bool = False
+) -> Any:
+    """A canvas class that holds pages back until the end, so each can say "of y".
+
+    ``draw_number(canvas, page, total)`` draws on each page once the total is
+    known. ``month_only_date`` dates the file to the month (for anonymous
+    statistics, where even a day could say too much).
+    """
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
+            if month_only_date:  # PDF dates may stop at the month
+                self.setDateFormatter(lambda yyyy, mm, *_rest: f"D:{yyyy:04d}{mm:02d}")
             self._pages: list[dict[str, Any]] = []
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
@@ -107,7 +117,7 @@ def numbered_canvas(furniture: PageFurniture) -> Any:
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                furniture.page_number(self, number, total)
+                draw_number(self, number, total)
                 super().showPage()
             super().save()
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..i18n import _
 from ..referral_pdf import fonts
+from ..referral_pdf.page import numbered_canvas
 from .figures import THRESHOLD, Figure, Report
 from .tables import Chart, Table, span_text, tables
 
@@ -57,7 +58,7 @@ def render(report: Report, template_titles: Mapping[str, str] | None = None) -> 
     builder = _Builder(template.width)
     story = builder.story(report, tables(report, template_titles))
     footer = _Footer(span_text(report.first, report.last), width)
-    template.build(story, canvasmaker=_numbered_canvas(footer))
+    template.build(story, canvasmaker=numbered_canvas(footer.draw, month_only_date=True))
     return buffer.getvalue()
 
 
@@ -475,27 +476,3 @@ class _Footer:
         canvas.restoreState()
 
 
-def _numbered_canvas(footer: _Footer) -> Any:
-    """A canvas that holds pages back so each can say "of y", and dates the file to the month."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            # The PDF's creation date, to the month only (PDF dates may stop there).
-            self.setDateFormatter(lambda yyyy, mm, *_rest: f"D:{yyyy:04d}{mm:02d}")
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                footer.draw(self, number, total)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
