@@ -3,13 +3,20 @@
 What a backup holds
 -------------------
 A consistent snapshot of ``vault.db``, still encrypted by SQLCipher under the
-vault's data key, taken with SQLite's online backup API from a connection of
-its own that holds one read transaction for the whole copy: in WAL mode that
-transaction is a snapshot, so writes the app makes meanwhile (autosave) are
-neither in it nor able to tear it. The snapshot is then sealed again, chunk by
-chunk, with AES-256-GCM under a key derived from the data key (HKDF, a fresh
-salt per backup), so the file as a whole, and not only each page, is checked:
-a truncated, extended, reordered or edited file is refused.
+vault's data key, read through a connection of its own that holds one read
+transaction for the whole copy: in WAL mode that transaction is a snapshot, so
+writes the app makes meanwhile (autosave) are neither in it nor able to tear it.
+The snapshot is sealed again, chunk by chunk, with AES-256-GCM under a key
+derived from the data key (HKDF, a fresh salt per backup), so the file as a
+whole, and not only each page, is checked: a truncated, extended, reordered or
+edited file is refused.
+
+The snapshot is usually the bytes of ``vault.db`` itself, sealed as they are
+read (one pass, no temporary copy; see :func:`_frozen_database` for why the
+file is then exactly the snapshot). When the app is writing so steadily that
+the file cannot be caught up with the snapshot, it falls back to SQLite's
+online backup API into a temporary file (same content, several times slower:
+SQLCipher decrypts and re-encrypts every page).
 
 The file (``*.peerdesk-backup``)::
 
@@ -62,6 +69,7 @@ import os
 import secrets
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -208,10 +216,8 @@ def write_backup(
     token = secrets.token_hex(6)
     snapshot = destination.with_name(f".{destination.name}.{token}.snapshot.tmp")
     sealed = destination.with_name(f".{destination.name}.{token}.tmp")
-    try:
-        _check_cancel(cancel)
-        _snapshot(access, snapshot, chunk_bytes, lambda f: report(f * 0.5), cancel)
-        size = snapshot.stat().st_size
+
+    def seal(source: BinaryIO, size: int, report_seal: Progress) -> None:
         salt = secrets.token_bytes(SALT_BYTES)
         header = _header_bytes(
             {
@@ -232,10 +238,23 @@ def write_backup(
         )
         key = hkdf(access.data_key, salt, _PAYLOAD_KDF)
         try:
-            _seal(snapshot, sealed, header, key, lambda f: report(0.5 + f * 0.5), cancel)
+            _seal(source, sealed, header, key, report_seal, cancel)
         finally:
             wipe(key)
-        _remove(snapshot)
+
+    try:
+        _check_cancel(cancel)
+        with _frozen_database(access) as frozen:
+            if frozen is not None:
+                size = os.fstat(frozen.fileno()).st_size
+                seal(frozen, size, lambda f: report(f * 0.99))
+        if frozen is None:
+            _snapshot(access, snapshot, chunk_bytes, lambda f: report(f * 0.5), cancel)
+            with snapshot.open("rb") as copy:
+                size = os.fstat(copy.fileno()).st_size
+                seal(copy, size, lambda f: report(0.5 + f * 0.49))
+            _remove(snapshot)
+        _check_cancel(cancel)
         os.replace(sealed, destination)
         fsync_dir(destination.parent)
     except OSError as exc:
@@ -290,6 +309,62 @@ def _unlock_record(access: ReadAccess, backup_passphrase: str | None) -> dict[st
     }
 
 
+FREEZE_ATTEMPTS = 4
+"""How often to try to catch ``vault.db`` up with a snapshot before the slower copy."""
+
+
+@contextlib.contextmanager
+def _frozen_database(access: ReadAccess) -> Iterator[BinaryIO | None]:
+    """``vault.db`` opened for reading while it holds exactly one snapshot, or None.
+
+    A connection of our own starts a read transaction (the snapshot); a second
+    connection then runs a passive checkpoint. In WAL mode the checkpointer never
+    writes into the database file a frame that a reader's snapshot does not
+    include, and a reader that ignores the WAL altogether blocks it from writing
+    to the file at all. So if the checkpoint reports every frame of the WAL as
+    copied back (``checkpointed == log``), the file holds exactly our snapshot,
+    and it cannot change (the app's commits go to the WAL) until our read
+    transaction ends, after the caller is done. If the app committed between the
+    two steps, or another reader holds an older snapshot, the check fails: try
+    again a few times, then yield None so the caller takes the backup API's copy.
+
+    Reading the file with a descriptor of our own has one POSIX cost: closing it
+    drops the fcntl locks SQLite holds on ``vault.db`` for this process. That
+    lock only speaks to other processes, and ``vault.lock`` (flock, held while
+    the vault is open) already keeps every other process away from this vault.
+    """
+    reader = access.open()
+    try:
+        for attempt in range(FREEZE_ATTEMPTS):
+            if attempt:
+                time.sleep(0.005 * attempt)  # let a burst of autosave commits finish
+            reader.execute("BEGIN")
+            reader.scalar("SELECT count(*) FROM sqlite_master")
+            if _caught_up(access):
+                with access.database.open("rb") as stream:
+                    yield stream
+                reader.execute("ROLLBACK")
+                return
+            reader.execute("ROLLBACK")
+    finally:
+        reader.close()
+    yield None
+
+
+def _caught_up(access: ReadAccess) -> bool:
+    """A passive checkpoint from another connection; True if it copied back the whole WAL."""
+    checkpointer = access.open()
+    try:
+        row = checkpointer.one("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        checkpointer.close()
+    if row is None:
+        return False
+    busy, log, checkpointed = (int(v) for v in row)
+    # (0, -1, -1) means "not in WAL mode": no promise about the file, so no.
+    return busy == 0 and log >= 0 and checkpointed == log
+
+
 def _snapshot(
     access: ReadAccess,
     path: Path,
@@ -329,32 +404,51 @@ def _snapshot(
 
 
 def _seal(
-    snapshot: Path,
+    source: BinaryIO,
     sealed: Path,
     header: bytes,
     key: bytearray,
     report: Progress,
     cancel: threading.Event | None,
 ) -> None:
+    """Seal the header and ``source``'s bytes (as many as the header says) into ``sealed``."""
     meta = _parse_header(header)
     chunk_bytes, size, prefix = meta.chunk_bytes, meta.payload_bytes, meta.nonce_prefix
     aead = AESGCM(bytes(key))
     chunks = _chunk_count(size, chunk_bytes)
+    # Two buffers reused for every chunk: no new bytes objects per megabyte.
+    plain = bytearray(chunk_bytes)
+    out = bytearray(chunk_bytes + TAG_BYTES)
     fd = _create_private(sealed)
     try:
-        with snapshot.open("rb") as source:
-            _write_all(fd, header)
-            for index in range(chunks):
-                _check_cancel(cancel)
-                plain = source.read(chunk_bytes)
-                _write_all(fd, aead.encrypt(_nonce(prefix, index), plain, header))
-                report((index + 1) / chunks)
-            if source.read(1):
-                # The snapshot grew after it was measured: never seal half a file.
+        _write_all(fd, header)
+        for index in range(chunks):
+            _check_cancel(cancel)
+            want = min(chunk_bytes, size - index * chunk_bytes)
+            got = _read_exactly(source, memoryview(plain)[:want])
+            if got != want:
                 raise VaultError("The vault changed size while it was being backed up. Try again.")
+            sealed_view = memoryview(out)[: want + TAG_BYTES]
+            aead.encrypt_into(_nonce(prefix, index), memoryview(plain)[:want], header, sealed_view)
+            _write_all(fd, sealed_view)
+            report((index + 1) / chunks)
+        if source.read(1):
+            # The snapshot grew after it was measured: never seal half a file.
+            raise VaultError("The vault changed size while it was being backed up. Try again.")
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _read_exactly(source: BinaryIO, view: memoryview) -> int:
+    """Fill ``view`` from ``source``; how many bytes were read (fewer only at the end)."""
+    done = 0
+    while done < len(view):
+        n = source.readinto(view[done:])  # type: ignore[attr-defined]
+        if not n:
+            break
+        done += n
+    return done
 
 
 # -- reading a backup ----------------------------------------------------------------------
@@ -754,7 +848,7 @@ def _make_dirs(target: Path) -> list[Path]:
     return missing
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]

@@ -578,6 +578,91 @@ def test_snapshot_is_consistent_with_a_writer_running(
         assert restored.check_integrity().ok
 
 
+def test_a_quiet_vault_is_sealed_from_its_own_file(
+    filled: Vault, tmp_path: Path, fast_kdf: KdfParams, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No writer: one pass over vault.db, no temporary copy through the backup API."""
+
+    def no_copy(*_args: object) -> None:
+        raise AssertionError("took the slow copy on a quiet vault")
+
+    monkeypatch.setattr(backups, "_snapshot", no_copy)
+    make(filled, tmp_path / "b.peerdesk-backup")
+    restored, _ = backups.restore_backup(
+        tmp_path / "b.peerdesk-backup", tmp_path / "r", passphrase=PASSPHRASE, kdf=fast_kdf
+    )
+    source = filled.read_access()
+    with restored:
+        copy = restored.read_access()
+        assert contents(copy) == contents(source)
+        copy.wipe()
+    source.wipe()
+
+
+def test_falls_back_to_the_backup_api_when_the_file_never_catches_up(
+    filled: Vault, tmp_path: Path, fast_kdf: KdfParams, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tries: list[bool] = []
+
+    def never(_access: ReadAccess) -> bool:
+        tries.append(False)
+        return False
+
+    monkeypatch.setattr(backups, "_caught_up", never)
+    out = tmp_path / "out"
+    out.mkdir()
+    seen: list[float] = []
+    make(filled, out / "b.peerdesk-backup", progress=seen.append)
+    assert len(tries) == backups.FREEZE_ATTEMPTS
+    assert seen == sorted(seen)
+    assert seen[-1] == 1.0
+    assert [p.name for p in out.iterdir()] == ["b.peerdesk-backup"]  # no temporary copy left
+    restored, _ = backups.restore_backup(
+        out / "b.peerdesk-backup", tmp_path / "r", passphrase=PASSPHRASE, kdf=fast_kdf
+    )
+    source = filled.read_access()
+    with restored:
+        copy = restored.read_access()
+        assert contents(copy) == contents(source)
+        assert plaintext_export(copy, tmp_path / "b.db") == plaintext_export(
+            source, tmp_path / "a.db"
+        )
+        copy.wipe()
+    source.wipe()
+
+
+@pytest.mark.parametrize("path", ["vault file", "backup API"])
+def test_a_checkpoint_mid_copy_does_not_reach_the_snapshot(
+    filled: Vault,
+    tmp_path: Path,
+    fast_kdf: KdfParams,
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+) -> None:
+    """Commits mid-copy, each copied back into vault.db by a checkpoint at once: still absent."""
+    if path == "backup API":
+        monkeypatch.setattr(backups, "_caught_up", lambda _access: False)
+    before = {p.alias for p in filled.people.list()}
+    wrote = [0]
+
+    def progress(fraction: float) -> None:
+        if wrote[0] < 3 and 0 < fraction < 0.5:
+            wrote[0] += 1
+            person = filled.people.add(alias=f"Added mid-backup {wrote[0]}")
+            filled.sessions.add(person.id, notes="Written while the copy was under way. " * 500)
+            filled.people.rename(filled.people.list()[0].id, "Renamed mid-backup")
+            filled._db.one("PRAGMA wal_checkpoint(PASSIVE)")
+
+    make(filled, tmp_path / "b.peerdesk-backup", progress=progress)
+    assert wrote[0] == 3
+    restored, _ = backups.restore_backup(
+        tmp_path / "b.peerdesk-backup", tmp_path / "r", passphrase=PASSPHRASE, kdf=fast_kdf
+    )
+    with restored:
+        assert {p.alias for p in restored.people.list()} == before
+        assert restored.check_integrity().ok
+
+
 # -- the reminder ----------------------------------------------------------------------------------
 
 
