@@ -42,6 +42,11 @@ DAMAGED_MESSAGE = (
     "in case it is needed later."
 )
 
+UNREACHABLE_MESSAGE = (
+    "Could not read or write the vault's database (the folder may be read-only, "
+    "removed, or on a disconnected drive). Nothing already saved was lost."
+)
+
 
 class KeyRejected(Exception):
     """The raw key does not decrypt page 1: a different key, or a damaged header."""
@@ -64,10 +69,7 @@ def translate(exc: Exception) -> VaultError:
             "Nothing already saved was lost."
         )
     if primary in (_SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_IOERR):
-        return VaultWriteError(
-            "Could not read or write the vault's database (the folder may be read-only, "
-            "removed, or on a disconnected drive). Nothing already saved was lost."
-        )
+        return VaultWriteError(UNREACHABLE_MESSAGE)
     if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
         return VaultInUse("The vault's database is busy in another program. Close it and retry.")
     return VaultError("The vault's database reported an unexpected error.")
@@ -84,9 +86,10 @@ def translated() -> Iterator[None]:
 class Database:
     """One keyed SQLCipher connection, used from the thread that opened it."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, path: Path | None = None) -> None:
         self._live: Any = conn
         self._depth = 0
+        self._path = path
 
     @property
     def _conn(self) -> Any:
@@ -154,7 +157,7 @@ class Database:
         except sqlcipher3.Error as exc:
             conn.close()
             raise translate(exc) from None
-        return cls(conn)
+        return cls(conn, path)
 
     @property
     def connection(self) -> Any:
@@ -209,6 +212,28 @@ class Database:
             with contextlib.suppress(sqlcipher3.Error):
                 self._conn.execute("ROLLBACK")
             raise
+
+    def truncated(self) -> bool:
+        """Whether the file ends before its last page does (constant time, reads only).
+
+        SQLite refuses by itself a file missing whole pages (fewer than the page
+        count in its header), but it rounds a cut mid-page up to a whole page, so
+        only a read of that last page would notice; this compares sizes instead.
+        Skipped while the WAL holds frames: the newest pages may then live there,
+        and the page check after unlock (``integrity.quick_check``) reads them.
+        """
+        if self._path is None:
+            return False
+        wal = self._path.with_name(self._path.name + "-wal")
+        try:
+            if wal.exists() and wal.stat().st_size > 0:
+                return False
+            size = self._path.stat().st_size
+        except OSError:
+            raise VaultWriteError(UNREACHABLE_MESSAGE) from None
+        pages = int(self.scalar("PRAGMA page_count") or 0)
+        page_size = int(self.scalar("PRAGMA page_size") or 0)
+        return size < pages * page_size
 
     def close(self) -> None:
         conn, self._live = self._live, None

@@ -1,8 +1,13 @@
-"""The full integrity check, on demand: every page's HMAC, the b-trees, the foreign keys.
+"""The integrity checks: the quick one after every unlock, and the full one on demand.
 
-Every open already runs SQLite's ``quick_check(1)`` (see ``vault._check_database``);
-that stops at the first problem and skips index cross-checks. This is the slow,
-thorough one, for the Tools menu and for a restore before anything is placed:
+Every open runs only checks that take the same time on any size of vault (see
+``vault._check_database``). :func:`quick_check`, SQLite's ``quick_check(1)``
+over every page the tables and indexes reach, then runs in the background on a
+connection of its own (the window starts it after unlock and shows a notice if
+it finds damage); it stops at the first problem and skips index cross-checks.
+
+:func:`run_checks` is the slow, thorough one, for the Tools menu and for a
+restore before anything is placed:
 
 - ``PRAGMA cipher_integrity_check``: SQLCipher reads every page of the file and
   checks its HMAC, so a flipped bit anywhere is found, even in a free page;
@@ -15,14 +20,28 @@ It only reads. The report is in plain words and never quotes what SQLite said
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from enum import Enum
 
 from ..i18n import _
 from .db import Database
-from .errors import VaultError
+from .errors import VaultDamaged, VaultError
 
 # Stop collecting after this many lines: a badly damaged file can list thousands.
 _MAX_PROBLEMS = 100
+
+# SQLite virtual-machine steps between looks at the cancel flag: well under a
+# millisecond of work, so a lock stops the check at once.
+_CANCEL_STEPS = 10_000
+
+
+class QuickCheck(Enum):
+    """What :func:`quick_check` found."""
+
+    OK = "ok"
+    DAMAGED = "damaged"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +97,32 @@ def run_checks(db: Database) -> IntegrityReport:
     return IntegrityReport(
         pages=pages, damaged_pages=damaged, structure_problems=structure, broken_links=links
     )
+
+
+def quick_check(db: Database, cancel: threading.Event | None = None) -> QuickCheck:
+    """Read every page the tables and indexes reach; stop at the first problem.
+
+    Seconds on a big vault, so it runs on its own connection and thread, after
+    unlock (see :meth:`peerdesk.store.vault.ReadAccess.quick_check`). Returns
+    :attr:`QuickCheck.CANCELLED` soon after ``cancel`` is set. It only reads.
+    """
+    conn = db.connection
+
+    def stop() -> int:
+        return 1 if cancel is not None and cancel.is_set() else 0
+
+    conn.set_progress_handler(stop, _CANCEL_STEPS)
+    try:
+        result = db.scalar("PRAGMA quick_check(1)")
+    except VaultDamaged:
+        return QuickCheck.DAMAGED
+    except VaultError:
+        # An interrupted statement reads as an unexpected error; a cancel explains it.
+        if cancel is not None and cancel.is_set():
+            return QuickCheck.CANCELLED
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+    if cancel is not None and cancel.is_set():
+        return QuickCheck.CANCELLED
+    return QuickCheck.OK if result == "ok" else QuickCheck.DAMAGED

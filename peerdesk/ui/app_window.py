@@ -336,6 +336,7 @@ class AppWindow(QMainWindow):
         elif self._contact_log is not None:
             self._contact_log.form.focus()
         self.lock_guard.start()
+        self.tools.start_quick_check()  # reads every page, in the background
         self.tools.refresh_notices()
         self.unlocked.emit()
 
@@ -452,6 +453,8 @@ class AppWindow(QMainWindow):
                 widget.setParent(None)
                 shiboken6.delete(widget)  # destroyed now, with its undo stacks
         self._toolbar = self._search_field = self._workspace = self._contact_log = None
+        if self._tools is not None:
+            self._tools.cancel_quick_check()
         self.notices.clear()
         self.clipboard_guard.clear_if_ours()
         scrub_traces()

@@ -9,7 +9,7 @@ import pytest
 
 from peerdesk.store import IntegrityReport, KdfParams, Vault, VaultDamaged
 from peerdesk.store.db import Database
-from peerdesk.store.integrity import run_checks
+from peerdesk.store.integrity import QuickCheck, run_checks
 
 from ..conftest import TEN_MB_NOTE
 from .conftest import PASSPHRASE
@@ -81,13 +81,19 @@ def test_the_original_is_untouched_by_damage_to_a_copy(
 def test_a_damaged_copy_does_not_open_or_is_reported(
     damaged_copy: tuple[Path, bytearray], fast_kdf: KdfParams
 ) -> None:
-    """Every open's quick check, or else the full check, tells the supporter."""
+    """Every open's cheap checks, or else the page check after unlock and the full
+    check, tell the supporter."""
     db_file, _key = damaged_copy
     try:
         vault = Vault.open(db_file.parent, PASSPHRASE, kdf=fast_kdf)
     except VaultDamaged:
         return
     with vault:
+        access = vault.read_access()
+        try:
+            assert access.quick_check() is QuickCheck.DAMAGED
+        finally:
+            access.wipe()
         assert not vault.check_integrity().ok
 
 

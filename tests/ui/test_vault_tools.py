@@ -140,3 +140,82 @@ def test_a_contact_log_has_no_closed_cases_to_review(
     _open(qtbot, shell, by_name)
     assert "Review closed cases…" not in _tools_menu(shell)
     assert {"Back up…", "Check the vault…", "Programme statistics…"} <= set(_tools_menu(shell))
+
+
+# -- the page check after unlock (benchmark issue 7: opening reads no page it need not) --
+
+DAMAGE = "Part of this vault's database is damaged."
+
+
+@pytest.fixture
+def damaged_vault(vault_directory: Path, fast_kdf: KdfParams) -> str:
+    """A closed vault with a garbled page in the middle of its file, which opening
+    does not read; returns its passphrase."""
+    vault, _code = Vault.create(vault_directory, EXISTING_PASSPHRASE, kdf=fast_kdf)
+    person = vault.people.add("Robin")
+    for n in range(40):
+        vault.sessions.add(person.id, notes=f"Session notes number {n}. " * 200)
+    vault.close()
+    db = vault_directory / "vault.db"
+    data = bytearray(db.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(b ^ 0xA5 for b in data[middle : middle + 64])
+    db.write_bytes(bytes(data))
+    return EXISTING_PASSPHRASE
+
+
+def _dialogs_showing() -> list[QWidget]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+
+
+def test_damage_found_after_unlock_is_a_notice_not_a_refusal(
+    qtbot: QtBot, damaged_vault: str, shell: AppWindow, by_name: Find
+) -> None:
+    _open(qtbot, shell, by_name)
+    assert shell.workspace is not None  # the unlock went through
+    qtbot.waitUntil(lambda: any(DAMAGE in text for text in shell.notices.texts()), timeout=10_000)
+    (text,) = shell.notices.texts()
+    assert "Restore the vault from your latest backup" in text
+    assert "Tools \u2192 Check the vault" in text
+    assert _dialogs_showing() == []  # a quiet notice, nothing modal
+
+    # The notice outlives a refresh (after a backup, a review) until the next lock.
+    shell.tools.refresh_notices()
+    assert any(DAMAGE in t for t in shell.notices.texts())
+    qtbot.mouseClick(
+        by_name(shell.notices, QPushButton, "Check the vault…"), Qt.MouseButton.LeftButton
+    )
+    check = _dialog(IntegrityDialog)
+    assert isinstance(check, IntegrityDialog)
+    qtbot.waitUntil(lambda: check.report is not None, timeout=10_000)
+    assert check.report is not None
+    assert not check.report.ok
+    check.reject()
+
+    with qtbot.waitSignal(shell.locked):
+        shell.lock()
+    assert shell.notices.texts() == []
+
+
+def test_a_healthy_vault_gets_no_damage_notice(
+    qtbot: QtBot, existing_vault: str, shell: AppWindow, by_name: Find
+) -> None:
+    _open(qtbot, shell, by_name)
+    assert shell.tools.quick_check_running  # started by the unlock, in the background
+    qtbot.waitUntil(lambda: not shell.tools.quick_check_running, timeout=10_000)
+    assert shell.notices.texts() == []
+
+
+def test_a_lock_cancels_the_check_and_drops_what_it_found(
+    qtbot: QtBot, damaged_vault: str, shell: AppWindow, by_name: Find
+) -> None:
+    _open(qtbot, shell, by_name)
+    job = shell.tools._quick_check
+    assert job is not None
+    assert job.running
+    with qtbot.waitSignal(shell.locked):
+        shell.lock()
+    assert job.cancel_event.is_set()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(job) or not job.running, timeout=10_000)
+    assert shell.notices.texts() == []
+    assert not shell.notices.isVisible()
