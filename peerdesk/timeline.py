@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Generic, NamedTuple, TypeVar, overload
 
 from .i18n import _
 from .store.models import (
@@ -90,6 +91,67 @@ class Row:
     def spoken(self) -> str:
         """The whole row as one sentence, for screen readers."""
         return ". ".join(part for part in (self.title, self.detail, self.badge) if part)
+
+
+class RowShape(NamedTuple):
+    """Which lines a row has besides its title: all that its height depends on."""
+
+    detail: bool
+    badge: bool
+
+
+def row_shape(row: Row) -> RowShape:
+    return RowShape(bool(row.detail_parts), bool(row.badge))
+
+
+_Record = TypeVar("_Record")
+
+
+class LazyRows(Sequence[Row], Generic[_Record]):
+    """Rows made from records only when they are read, each once.
+
+    A list of 2,000 people or 1,000 sessions shows a dozen rows at a time:
+    wording, dates and previews for the rest would only delay the first paint
+    (benchmark issue 7). ``key`` and ``shape`` must agree with what ``row``
+    makes, cheaply: the list view asks every row for its height before it
+    paints, and the height follows from the shape alone.
+    """
+
+    def __init__(
+        self,
+        records: Sequence[_Record],
+        row: Callable[[_Record], Row],
+        key: Callable[[_Record], Hashable],
+        shape: Callable[[_Record], RowShape],
+    ) -> None:
+        self._records = records
+        self._row = row
+        self._key = key
+        self._shape = shape
+        self._made: list[Row | None] = [None] * len(records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | Sequence[Row]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        made = self._made[index]
+        if made is None:
+            made = self._made[index] = self._row(self._records[index])
+        return made
+
+    def key(self, index: int) -> Hashable:
+        return self._key(self._records[index])
+
+    def shape(self, index: int) -> RowShape:
+        return self._shape(self._records[index])
 
 
 # -- text ---------------------------------------------------------------------------
@@ -203,6 +265,16 @@ def person_row(person: Person, dates: DateStyle) -> Row:
     )
 
 
+def person_shape(person: Person) -> RowShape:
+    """What :func:`person_row` makes, without making it: a badge for risk or a due follow-up."""
+    return RowShape(detail=True, badge=person.risk_flagged or person.follow_up_due is not None)
+
+
+def session_shape(session: Session) -> RowShape:
+    """What :func:`session_row` makes, without making it: a badge for any follow-up or risk."""
+    return RowShape(detail=True, badge=session.follow_up_on is not None or session.risk_flag)
+
+
 def session_row(session: Session, dates: DateStyle, *, latest: bool) -> Row:
     """A timeline row. Only the latest session's follow-up can be due (see ``Person``).
 
@@ -227,6 +299,10 @@ def session_row(session: Session, dates: DateStyle, *, latest: bool) -> Row:
         badge = _badges(risk_text(), badge)
     alert = due or session.risk_flag
     return Row(session.id, dates.moment(session.started_at), ((detail, False),), badge, alert=alert)
+
+
+INCIDENT_SHAPE = RowShape(detail=True, badge=False)
+"""What :func:`incident_row` makes: always a detail line, never a badge."""
 
 
 def incident_row(incident: Incident, dates: DateStyle) -> Row:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 
 from . import audit
 from .db import Database, Row
@@ -185,8 +186,18 @@ def _session(row: Row) -> Session:
         created_at=parse_utc(row["created_at"]),
         updated_at=parse_utc(row["updated_at"]),
         risk_flag=bool(row["risk_flag"]),
-        concerns=frozenset(ConcernCategory(value) for value in json.loads(row["concerns"])),
+        concerns=_concerns(row["concerns"]),
     )
+
+
+@lru_cache(maxsize=512)
+def _concerns(stored: str) -> frozenset[ConcernCategory]:
+    """The stored JSON list of concern categories, as a set.
+
+    Cached: a timeline of 1,000 sessions repeats a few combinations, and a
+    frozenset is immutable, so one serves them all.
+    """
+    return frozenset(ConcernCategory(value) for value in json.loads(stored))
 
 
 def _concerns_json(concerns: Iterable[ConcernCategory]) -> str:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..i18n import _
 from ..store import InvalidText, Vault
 from ..store.models import Person, PersonId
-from ..timeline import person_row
+from ..timeline import LazyRows, person_row, person_shape
 from . import dialogs, shortcuts
 from .row_list import KEY_ROLE, RowListView, date_style
 from .widgets import button, plain_label
@@ -100,7 +100,9 @@ class PeopleList(QWidget):
         self._people = {person.id: person for person in people}
         current = self.current_person()
         dates = date_style()
-        self.view.row_model().set_rows([person_row(person, dates) for person in people])
+        self.view.row_model().set_rows(
+            LazyRows(people, lambda person: person_row(person, dates), _person_key, person_shape)
+        )
         if current is not None and self.current_person() != current:
             # After a reset; re-selecting the person already shown changes nothing else.
             self.select(current)
@@ -153,6 +155,10 @@ class PeopleList(QWidget):
             self.delete_requested.emit(key)
         elif what == "subject_access":
             self.subject_access_requested.emit(key)
+
+
+def _person_key(person: Person) -> PersonId:
+    return person.id
 
 
 def person_menu(parent: QWidget, closed: bool, *, subject_access: bool = False) -> QMenu:

@@ -8,7 +8,7 @@ is flushed before it is replaced, so switching records never loses a word.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import TypeAlias
 
@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from ..i18n import _
 from ..store import NotFound, Vault, VaultError
-from ..store.models import IncidentId, Person, PersonId, ReferralId, SessionId
-from ..timeline import Row, incident_row, session_row
+from ..store.models import Incident, IncidentId, Person, PersonId, ReferralId, Session, SessionId
+from ..timeline import INCIDENT_SHAPE, LazyRows, Row, incident_row, session_row, session_shape
 from . import dialogs
 from .consents_tab import ConsentsTab
 from .incident_editor import IncidentEditor
@@ -50,7 +50,7 @@ _TAB_ORDER = list(PersonTab)
 
 
 class RecordPane(QWidget):
-    """A list of records beside the editor of the one selected."""
+    """A list of records beside the editor of the one selected; empty until refresh()."""
 
     saved = Signal()
     """The open editor saved its record. Emits nothing."""
@@ -60,7 +60,7 @@ class RecordPane(QWidget):
         list_name: str,
         empty_text: str,
         placeholder: str,
-        load_rows: Callable[[], list[Row]],
+        load_rows: Callable[[], Sequence[Row]],
         make_editor: Callable[[int], Editor],
         parent: QWidget | None = None,
     ) -> None:
@@ -97,7 +97,10 @@ class RecordPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(splitter)
-        self.refresh()
+        # Not filled here: the owner calls refresh() once the pane is in its window.
+        # Each step of putting a list into a styled window lays out all of its rows
+        # again, 2,000 row sizes a step for a person with 1,000 sessions (benchmark
+        # issue 7).
 
     @property
     def editor(self) -> Editor | None:
@@ -250,18 +253,24 @@ class PersonView(QWidget):
             pane.saved.connect(self.changed)
         # A session can start an urgent referral (from its escalation panel).
         self.sessions.saved.connect(self._refresh_referrals)
-        self.consents = consents = ConsentsTab(vault, person_id)
-        self.referrals = referrals = ReferralsTab(vault, person_id)
-        consents.changed.connect(referrals.consents_changed)
-        referrals.changed.connect(self.changed)
+        # Consents and referrals are built when their tab is first shown (or they are
+        # asked for): building both was half of a person's first paint (benchmark
+        # issue 7). Until then their pages are empty.
+        self._consents: ConsentsTab | None = None
+        self._referrals: ReferralsTab | None = None
+        self._consents_page, self._consents_layout = _page()
+        self._referrals_page, self._referrals_layout = _page()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("personTabs")
         self.tabs.setAccessibleName(_("Record of this person"))
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.sessions, _("Sessions"))
         self.tabs.addTab(self.incidents, _("Incident diary"))
-        self.tabs.addTab(consents, _("Consents"))
-        self.tabs.addTab(referrals, _("Referrals"))
+        self.tabs.addTab(self._consents_page, _("Consents"))
+        self.tabs.addTab(self._referrals_page, _("Referrals"))
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.sessions.refresh()
+        self.incidents.refresh()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 12, 8)
@@ -277,6 +286,26 @@ class PersonView(QWidget):
     @property
     def person(self) -> Person:
         return self._person
+
+    @property
+    def consents(self) -> ConsentsTab:
+        """The Consents tab, built now if it has not been shown yet."""
+        if self._consents is None:
+            self._consents = consents = ConsentsTab(self._vault, self.person_id)
+            consents.changed.connect(self._consents_changed)
+            self._consents_layout.addWidget(consents)
+            consents.show()  # a child added to a page already shown stays hidden otherwise
+        return self._consents
+
+    @property
+    def referrals(self) -> ReferralsTab:
+        """The Referrals tab, built now if it has not been shown yet."""
+        if self._referrals is None:
+            self._referrals = referrals = ReferralsTab(self._vault, self.person_id)
+            referrals.changed.connect(self.changed)
+            self._referrals_layout.addWidget(referrals)
+            referrals.show()  # a child added to a page already shown stays hidden otherwise
+        return self._referrals
 
     def tab(self) -> PersonTab:
         return _TAB_ORDER[max(0, self.tabs.currentIndex())]
@@ -298,8 +327,15 @@ class PersonView(QWidget):
 
     def focus_current_tab(self) -> None:
         """Enter on a person: the focus goes to the list in the tab showing."""
-        page = self.tabs.currentWidget()
-        target = page.view if isinstance(page, RecordPane | ConsentsTab | ReferralsTab) else page
+        tab = self.tab()
+        if tab is PersonTab.SESSIONS:
+            target: QWidget = self.sessions.view
+        elif tab is PersonTab.INCIDENTS:
+            target = self.incidents.view
+        elif tab is PersonTab.CONSENTS:
+            target = self.consents.view
+        else:
+            target = self.referrals.view
         target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def new_session(self) -> None:
@@ -328,7 +364,8 @@ class PersonView(QWidget):
         """Make every open editor save now (an open referral draft too)."""
         self.sessions.flush()
         self.incidents.flush()
-        self.referrals.flush()
+        if self._referrals is not None:
+            self._referrals.flush()
 
     def reload_person(self) -> None:
         """After a rename, close or reopen: read the header again."""
@@ -336,20 +373,38 @@ class PersonView(QWidget):
         self._show_person()
         self.sessions.refresh()
 
-    def _session_rows(self) -> list[Row]:
+    def _session_rows(self) -> Sequence[Row]:
         dates = date_style()
         sessions = self._vault.sessions.list_for_person(self.person_id)
         # Only the newest session's follow-up can still be due, and only while support is open.
-        can_be_due = not self._person.closed
-        return [session_row(s, dates, latest=can_be_due and n == 0) for n, s in enumerate(sessions)]
+        latest = sessions[0] if sessions and not self._person.closed else None
+        return LazyRows(
+            sessions,
+            lambda s: session_row(s, dates, latest=s is latest),
+            _session_key,
+            session_shape,
+        )
 
     def _refresh_referrals(self) -> None:
-        self.referrals.refresh()
+        if self._referrals is not None:  # otherwise it reads them when first shown
+            self._referrals.refresh()
 
-    def _incident_rows(self) -> list[Row]:
+    def _consents_changed(self) -> None:
+        if self._referrals is not None:
+            self._referrals.consents_changed()
+
+    def _tab_shown(self, index: int) -> None:
+        if index == _TAB_ORDER.index(PersonTab.CONSENTS):
+            self.consents  # noqa: B018 - built on first access
+        elif index == _TAB_ORDER.index(PersonTab.REFERRALS):
+            self.referrals  # noqa: B018 - built on first access
+
+    def _incident_rows(self) -> Sequence[Row]:
         dates = date_style()
         incidents = self._vault.incidents.list_for_person(self.person_id)
-        return [incident_row(incident, dates) for incident in incidents]
+        return LazyRows(
+            incidents, lambda i: incident_row(i, dates), _incident_key, lambda _i: INCIDENT_SHAPE
+        )
 
     def _show_person(self) -> None:
         person, dates = self._person, date_style()
@@ -379,3 +434,19 @@ class PersonView(QWidget):
             self.delete_requested.emit()
         elif what == "subject_access":
             self.subject_access_requested.emit()
+
+
+def _session_key(session: Session) -> SessionId:
+    return session.id
+
+
+def _incident_key(incident: Incident) -> IncidentId:
+    return incident.id
+
+
+def _page() -> tuple[QWidget, QVBoxLayout]:
+    """An empty tab page, and the layout in which a tab built later fills it edge to edge."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return page, layout

@@ -50,10 +50,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import _
-from ..timeline import DateStyle, Row, right_to_left
+from ..timeline import DateStyle, LazyRows, Row, RowShape, right_to_left, row_shape
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+SHAPE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -80,11 +81,18 @@ def date_style(today: date | None = None) -> DateStyle:
 
 
 class RowModel(QAbstractListModel):
-    """A flat list of :class:`Row` values, updated in place when the same records come back."""
+    """A flat list of :class:`Row` values, updated in place when the same records come back.
+
+    Given :class:`~peerdesk.timeline.LazyRows`, a row is made only when it is
+    read (painted, spoken, or asked for); its height comes from its shape.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Row] = []
+        self._rows: Sequence[Row] = []
+        self._keys: list[Hashable] = []
+        self._shapes: list[RowShape] = []
+        self._positions: dict[Hashable, int] | None = None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
@@ -92,36 +100,55 @@ class RowModel(QAbstractListModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.title
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return row.spoken
-        if role == ROW_ROLE:
-            return row
+        number = index.row()
         if role == KEY_ROLE:
-            return row.key
+            return self._keys[number]
+        if role == SHAPE_ROLE:
+            return self._shapes[number]
+        if role == ROW_ROLE:
+            return self._rows[number]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[number].title
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._rows[number].spoken
         return None
 
     def set_rows(self, rows: Sequence[Row]) -> None:
-        """Replace the rows; same records in the same order keep the view's selection."""
-        if [r.key for r in rows] == [r.key for r in self._rows]:
-            self._rows = list(rows)
-            if self._rows:
-                self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+        """Replace the rows; same records in the same order keep the view's selection.
+
+        :class:`~peerdesk.timeline.LazyRows` are kept as they are, not made.
+        """
+        if isinstance(rows, LazyRows):
+            keys = [rows.key(number) for number in range(len(rows))]
+            shapes = [rows.shape(number) for number in range(len(rows))]
+        else:
+            rows = list(rows)
+            keys = [row.key for row in rows]
+            shapes = [row_shape(row) for row in rows]
+        if keys == self._keys:
+            self._rows, self._shapes = rows, shapes
+            if rows:
+                self.dataChanged.emit(self.index(0), self.index(len(rows) - 1))
             return
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows, self._keys, self._shapes, self._positions = rows, keys, shapes, None
         self.endResetModel()
 
     def rows(self) -> list[Row]:
         return list(self._rows)
 
+    def shape(self, number: int) -> RowShape:
+        """Row ``number``'s shape, without making the row (its height needs no more)."""
+        return self._shapes[number]
+
     def index_of(self, key: Hashable) -> QModelIndex:
-        for number, row in enumerate(self._rows):
-            if row.key == key:
-                return self.index(number)
-        return QModelIndex()
+        if self._positions is None:
+            # The first row of a key wins, as a scan from the top would find it.
+            self._positions = {}
+            for number, known in enumerate(self._keys):
+                self._positions.setdefault(known, number)
+        found = self._positions.get(key)
+        return QModelIndex() if found is None else self.index(found)
 
 
 def _utf16_length(text: str) -> int:
@@ -159,13 +186,36 @@ class RowDelegate(QStyledItemDelegate):
         badge.setWeight(QFont.Weight.DemiBold)
         return title, detail, badge
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Sizes by shape for the last font seen: the view asks every row for its size
+        # before the first paint (2,000 people), and making three fonts and their
+        # metrics for each row cost more than everything else (benchmark issue 7).
+        self._font: QFont | None = None
+        self._sizes: dict[RowShape, QSize] = {}
+
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        row = index.data(ROW_ROLE)
-        title, detail, badge = self._fonts(option.font)
+        model = index.model()
+        # The shape, not the row: a row shown lazily is not made just to be measured.
+        if isinstance(model, RowModel):
+            shape = model.shape(index.row())
+        else:
+            found = index.data(SHAPE_ROLE)
+            shape = found if isinstance(found, RowShape) else RowShape(False, False)
+        font = option.font
+        if font != self._font:
+            self._font, self._sizes = QFont(font), {}
+        size = self._sizes.get(shape)
+        if size is None:
+            size = self._sizes[shape] = self._size(font, shape)
+        return size
+
+    def _size(self, font: QFont, shape: RowShape) -> QSize:
+        title, detail, badge = self._fonts(font)
         height = QFontMetrics(title).height()
-        if isinstance(row, Row) and row.detail_parts:
+        if shape.detail:
             height += self.GAP + QFontMetrics(detail).height()
-        if isinstance(row, Row) and row.badge:
+        if shape.badge:
             height += self.GAP + 2 + QFontMetrics(badge).height() + 2
         return QSize(200, height + 2 * self.PAD_Y)
 

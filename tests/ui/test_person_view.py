@@ -299,3 +299,31 @@ def test_restore_skips_records_deleted_since(workspace: Workspace, vault: Vault)
 def test_restore_into_follow_ups(workspace: Workspace) -> None:
     workspace.restore(WorkspaceState(view=View.FOLLOW_UPS))
     assert workspace.view() is View.FOLLOW_UPS
+
+
+def test_timeline_rows_are_as_tall_as_their_badges(
+    workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
+    """Timeline rows are made when shown and measured before: each measure must fit."""
+    from peerdesk.timeline import row_shape
+    from peerdesk.ui.row_list import SHAPE_ROLE
+
+    sam = vault.people.add("Sam")
+    planned = vault.sessions.add(sam.id, "planned", started_at=T0, follow_up_on=date(2030, 1, 1))
+    flagged = vault.sessions.add(sam.id, "flagged", started_at=T0 + timedelta(days=1))
+    vault.sessions.set_risk_flag(flagged.id, True)
+    vault.sessions.add(sam.id, "plain", started_at=T0 + timedelta(days=2))
+    vault.sessions.add(
+        sam.id, "due", started_at=T0 + timedelta(days=3), follow_up_on=date.today()
+    )
+    open_person(workspace, sam.id)
+
+    view = by_name(workspace, QListView, "Sessions")
+    assert isinstance(view, RowListView)
+    model = view.row_model()
+    rows = model.rows()
+    assert [bool(row.badge) for row in rows] == [True, False, True, True]
+    assert rows[0].badge.startswith("Follow-up due")
+    assert rows[-1].key == planned.id
+    for n, row in enumerate(rows):
+        assert model.index(n).data(SHAPE_ROLE) == row_shape(row)
