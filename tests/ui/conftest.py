@@ -14,8 +14,10 @@ from pytestqt.qtbot import QtBot
 from peerdesk.app import configure_application
 from peerdesk.paths import vault_dir
 from peerdesk.store import KdfParams, Vault
+from peerdesk.store.models import PersonId
 from peerdesk.ui import dialogs
 from peerdesk.ui.app_window import AppWindow
+from peerdesk.ui.referrals_tab import ReferralsTab
 from peerdesk.ui.vault_thread import VaultThread
 from peerdesk.ui.workspace import Workspace
 
@@ -105,4 +107,19 @@ def workspace(qtbot: QtBot, vault: Vault) -> Iterator[Workspace]:
     ws.activateWindow()
     yield ws
     ws.flush()
+    assert dialogs.pending_answers() == 0
+
+
+@pytest.fixture
+def tab(qtbot: QtBot, vault: Vault, person: PersonId) -> Iterator[ReferralsTab]:
+    """A person's Referrals tab, showing; ``person`` is each test module's own fixture."""
+    dialogs.clear_answers()
+    widget = ReferralsTab(vault, person)
+    qtbot.addWidget(widget)
+    widget.resize(1000, 640)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    if widget.wizard is not None:
+        widget.wizard.hide()
     assert dialogs.pending_answers() == 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -81,20 +80,6 @@ def add_consent(vault: Vault, person_id: PersonId) -> None:
         given_on=TODAY - timedelta(days=1),
         expires_on=TODAY + timedelta(days=60),
     )
-
-
-@pytest.fixture
-def tab(qtbot: QtBot, vault: Vault, person: PersonId) -> Iterator[ReferralsTab]:
-    dialogs.clear_answers()
-    widget = ReferralsTab(vault, person)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 640)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
-    if widget.wizard is not None:
-        widget.wizard.hide()
-    assert dialogs.pending_answers() == 0
 
 
 @dataclass

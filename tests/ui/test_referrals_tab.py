@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -64,20 +63,6 @@ def exported_referral(vault: Vault, person: PersonId) -> Referral:
         urgency=Urgency.SOON,
     )
     return vault.referrals.update_status(referral.id, ReferralStatus.CREATED)
-
-
-@pytest.fixture
-def tab(qtbot: QtBot, vault: Vault, person: PersonId) -> Iterator[ReferralsTab]:
-    dialogs.clear_answers()
-    widget = ReferralsTab(vault, person)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 640)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
-    if widget.wizard is not None:
-        widget.wizard.hide()
-    assert dialogs.pending_answers() == 0
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
