@@ -10,9 +10,12 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from peerdesk.store import KdfParams, Vault
+from peerdesk.store.audit import AuditLog
 from peerdesk.store.db import Database
 from peerdesk.store.incidents import IncidentsRepository
+from peerdesk.store.models import Person
 from peerdesk.store.people import PeopleRepository
+from peerdesk.store.referrals import ReferralsRepository
 from peerdesk.store.schema import migrate
 from peerdesk.store.sessions import SessionsRepository
 
@@ -97,3 +100,18 @@ def sessions(db: Database) -> SessionsRepository:
 @pytest.fixture
 def incidents(db: Database) -> IncidentsRepository:
     return IncidentsRepository(db)
+
+
+@pytest.fixture
+def referrals(db: Database) -> ReferralsRepository:
+    return ReferralsRepository(db)
+
+
+@pytest.fixture
+def audit(db: Database) -> AuditLog:
+    return AuditLog(db)
+
+
+@pytest.fixture
+def robin(people: PeopleRepository) -> Person:
+    return people.add(alias="Robin")

@@ -35,21 +35,6 @@ SECRET = "Manager shouted about the overtime"
 
 
 @pytest.fixture
-def referrals(db: Database) -> ReferralsRepository:
-    return ReferralsRepository(db)
-
-
-@pytest.fixture
-def audit(db: Database) -> AuditLog:
-    return AuditLog(db)
-
-
-@pytest.fixture
-def robin(people: PeopleRepository) -> Person:
-    return people.add(alias="Robin")
-
-
-@pytest.fixture
 def talk(sessions: SessionsRepository, robin: Person) -> Session:
     return sessions.add(robin.id, notes=SECRET, started_at=datetime(2024, 5, 2, 10, 0))
 

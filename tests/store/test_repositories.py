@@ -45,23 +45,8 @@ def consents(db: Database) -> ConsentsRepository:
 
 
 @pytest.fixture
-def referrals(db: Database) -> ReferralsRepository:
-    return ReferralsRepository(db)
-
-
-@pytest.fixture
 def runs(db: Database) -> ChecklistRunsRepository:
     return ChecklistRunsRepository(db)
-
-
-@pytest.fixture
-def audit(db: Database) -> AuditLog:
-    return AuditLog(db)
-
-
-@pytest.fixture
-def robin(people: PeopleRepository) -> Person:
-    return people.add(alias="Robin")
 
 
 def _consent_for(consents: ConsentsRepository, person_id: PersonId, **overrides: Any) -> Consent:
