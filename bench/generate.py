@@ -16,7 +16,10 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import sqlcipher3
+
 from peerdesk.store import KdfParams, Vault
+from peerdesk.store.schema import CURRENT_VERSION
 
 PASSPHRASE = "bench-passphrase-not-secret"  # noqa: S105 - fictional vault
 # Cheap on purpose: the benchmark opens this vault many times. Unlock cost with the
@@ -254,6 +257,10 @@ def ensure(size: Size, root: Path | None = None, *, log=print) -> Generated:  # 
     info = folder / "generated.json"
     if info.is_file():
         meta = json.loads(info.read_text())
+        if _plain_version(folder / "plain.db") != CURRENT_VERSION:
+            log("refreshing the plain copy: the vault's schema has moved on ...")
+            (folder / "plain.db").unlink(missing_ok=True)
+            _plain_copy(folder / "vault", folder / "plain.db")  # opening migrates the vault
         return Generated(folder / "vault", folder / "plain.db", size, meta["seconds"], True)
     if folder.exists():
         shutil.rmtree(folder)
@@ -348,7 +355,19 @@ def _plain_copy(directory: Path, target: Path) -> None:
         db = vault._db  # noqa: SLF001
         db.execute(f"ATTACH DATABASE '{target}' AS plain KEY ''")  # noqa: S608
         db.execute("SELECT sqlcipher_export('plain')").fetchone()
+        # sqlcipher_export copies no user_version; the copy is at the vault's schema.
+        db.execute(f"PRAGMA plain.user_version = {CURRENT_VERSION:d}")
         db.execute("DETACH DATABASE plain")
+
+
+def _plain_version(path: Path) -> int:
+    if not path.is_file():
+        return -1
+    conn = sqlcipher3.connect(str(path))
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def open_vault(directory: Path) -> Vault:

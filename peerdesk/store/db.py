@@ -8,7 +8,12 @@ messages never carry note text or key material.
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
+import urllib.parse
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +88,104 @@ def translated() -> Iterator[None]:
         raise translate(exc) from None
 
 
+# Connections this process has open, by database file: a read-only check puts the
+# WAL's companion files back only when it was the sole user of them.
+_open_connections: Counter[str] = Counter()
+_open_connections_lock = threading.Lock()
+
+
+def _connection_key(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+def _register(key: str) -> None:
+    with _open_connections_lock:
+        _open_connections[key] += 1
+
+
+def _unregister(key: str) -> None:
+    with _open_connections_lock:
+        _open_connections[key] -= 1
+        if _open_connections[key] <= 0:
+            del _open_connections[key]
+
+
+def _in_use(key: str) -> bool:
+    with _open_connections_lock:
+        return _open_connections[key] > 0
+
+
+def _read_only_uri(path: Path) -> str:
+    """``path`` as an SQLite URI opening it read-only.
+
+    Always with an empty authority (``file:///...``, ``file:////server/share/...``):
+    SQLite refuses any other, which :meth:`Path.as_uri` gives a Windows UNC path.
+    ``?``, ``#`` and ``%`` in folder names are escaped.
+    """
+    posix = path.absolute().as_posix()
+    if not posix.startswith("/"):
+        posix = "/" + posix  # C:/... (SQLite drops the slash before a drive letter)
+    return "file://" + urllib.parse.quote(posix, safe="/:") + "?mode=ro"
+
+
+@dataclass(frozen=True, slots=True)
+class _FileState:
+    data: bytes
+    atime_ns: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Companions:
+    """The -wal and -shm files as a read-only check found them, to put back after it.
+
+    A read-only connection never writes vault.db or an existing WAL, but SQLite
+    still creates an empty WAL and a -shm (the WAL index) when they are missing,
+    and rebuilds an existing -shm. Both hold nothing that is not in vault.db and
+    the WAL, and SQLite rebuilds them on the next open, so putting them back as
+    they were loses nothing and leaves the folder exactly as it was found.
+    """
+
+    wal: Path
+    shm: Path
+    wal_existed: bool
+    shm_state: _FileState | None
+
+    @classmethod
+    def record(cls, path: Path) -> _Companions:
+        wal = path.with_name(path.name + "-wal")
+        shm = path.with_name(path.name + "-shm")
+        try:
+            wal_existed = wal.exists()
+            shm_state = None
+            if shm.exists():
+                info = shm.stat()
+                shm_state = _FileState(shm.read_bytes(), info.st_atime_ns, info.st_mtime_ns)
+        except OSError:
+            raise VaultWriteError(UNREACHABLE_MESSAGE) from None
+        return cls(wal, shm, wal_existed, shm_state)
+
+    def restore(self) -> None:
+        """Best effort: a -shm or empty WAL left behind is harmless, only untidy."""
+        with contextlib.suppress(OSError):
+            # Only a WAL this check created, which a read-only connection leaves empty.
+            if not self.wal_existed and self.wal.exists() and self.wal.stat().st_size == 0:
+                self.wal.unlink()
+        with contextlib.suppress(OSError):
+            if self.shm_state is None:
+                self.shm.unlink(missing_ok=True)
+                return
+            state = self.shm_state
+            info = self.shm.stat()
+            if self.shm.read_bytes() != state.data:
+                with self.shm.open("r+b") as fh:
+                    fh.write(state.data)
+                    fh.truncate()
+            elif info.st_mtime_ns == state.mtime_ns:
+                return
+            os.utime(self.shm, ns=(state.atime_ns, state.mtime_ns))
+
+
 class Database:
     """One keyed SQLCipher connection, used from the thread that opened it."""
 
@@ -90,6 +193,8 @@ class Database:
         self._live: Any = conn
         self._depth = 0
         self._path = path
+        self._registered: str | None = None
+        self._companions: _Companions | None = None
 
     @property
     def _conn(self) -> Any:
@@ -102,14 +207,29 @@ class Database:
         return self._live is None
 
     @classmethod
-    def open(cls, path: Path, key: bytes | bytearray, *, create: bool = False) -> Database:
+    def open(
+        cls,
+        path: Path,
+        key: bytes | bytearray,
+        *,
+        create: bool = False,
+        read_only: bool = False,
+    ) -> Database:
         """Open ``path`` with a 32-byte raw key and check the key at once.
 
         Raises :class:`KeyRejected` if page 1 does not decrypt, so the caller can
         tell "wrong key" from "damaged" using what it knows about the key slots.
+
+        ``read_only`` is for the checks before a vault is unlocked, under its lock:
+        the connection cannot write, and when it closes no file in the folder has
+        changed. Closing a read-write connection lets SQLite checkpoint a crashed
+        vault's WAL into vault.db and delete the WAL, which a refused open must
+        not do. Only statements that read work on it.
         """
         if len(key) != 32:
             raise ValueError("the data key must be 32 bytes")
+        if create and read_only:
+            raise ValueError("a read-only connection cannot create a database")
         if not create and not path.is_file():
             raise VaultDamaged(
                 "The vault's database file is missing. Restore the vault folder from a backup."
@@ -119,18 +239,32 @@ class Database:
         # reported as an unexpected error (found by tests/fuzz/test_fuzz_vault.py).
         if not create and path.stat().st_size == 0:
             raise VaultDamaged(DAMAGED_MESSAGE)
+        registered = _connection_key(path)
+        companions: _Companions | None = None
+        if read_only and not _in_use(registered):
+            companions = _Companions.record(path)
         try:
             # Opened on a worker thread (the key derivation before it is slow), then
             # used from the GUI thread: one thread at a time, never concurrently.
             conn = sqlcipher3.connect(
-                str(path),
+                # mode=ro opens vault.db read-only: no checkpoint, no WAL deleted.
+                # (readonly_shm would also spare the -shm, but it cannot read a
+                # WAL whose header is damaged: _Companions puts the -shm back.)
+                _read_only_uri(path) if read_only else str(path),
+                uri=read_only,
                 isolation_level=None,
                 detect_types=0,
                 cached_statements=64,
                 check_same_thread=False,
             )
         except sqlcipher3.Error as exc:
+            if companions is not None:
+                companions.restore()
             raise translate(exc) from None
+        _register(registered)
+        db = cls(conn, path)
+        db._registered = registered
+        db._companions = companions
         conn.row_factory = sqlcipher3.Row
         try:
             # Before keying, so a wrong key never prints HMAC errors on stderr.
@@ -148,16 +282,18 @@ class Database:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA secure_delete = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            if not read_only:
+                # Writes the header of a database not yet in WAL mode (a vault is).
+                conn.execute("PRAGMA journal_mode = WAL").fetchone()
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA busy_timeout = 2000")
         except KeyRejected:
-            conn.close()
+            db.close()
             raise
         except sqlcipher3.Error as exc:
-            conn.close()
+            db.close()
             raise translate(exc) from None
-        return cls(conn, path)
+        return db
 
     @property
     def connection(self) -> Any:
@@ -240,3 +376,11 @@ class Database:
         if conn is not None:
             with contextlib.suppress(sqlcipher3.Error):
                 conn.close()
+        registered, self._registered = self._registered, None
+        if registered is not None:
+            _unregister(registered)
+        companions, self._companions = self._companions, None
+        # Put the WAL's companions back only if no other connection in this process
+        # opened the database meanwhile (other processes are kept out by vault.lock).
+        if companions is not None and registered is not None and not _in_use(registered):
+            companions.restore()

@@ -35,6 +35,7 @@ from .errors import (
 )
 from .fsutil import FILE_MODE, atomic_write, ensure_private_dir, write_error
 from .incidents import IncidentsRepository
+from .indexer import Indexer, catch_up
 from .integrity import IntegrityReport, QuickCheck, quick_check, run_checks
 from .keychain import Keychain
 from .keyslots import (
@@ -112,6 +113,9 @@ class Vault:
         # A vault made before modes existed keeps records.
         stored_mode = db.scalar("SELECT value FROM meta WHERE key = 'mode'")
         self.mode = VaultMode(stored_mode) if stored_mode else VaultMode.RECORDS
+        # Edited notes are re-indexed for search on a connection of its own.
+        self._indexer = Indexer(self.read_access().open_once)
+        self._indexer.start()
 
     # -- finding, creating and opening ---------------------------------------
 
@@ -258,6 +262,10 @@ class Vault:
                     "Restore the vault folder from your most recent backup."
                 )
             data_key = unwrap(slots)
+            # Every refusal comes from this read-only look first: closing a refused
+            # read-write connection would checkpoint a crashed vault's WAL into
+            # vault.db and delete it, changing the folder said to be unchanged.
+            _check_before_unlock(directory / DB_NAME, data_key, slots.vault_id)
             try:
                 db = Database.open(directory / DB_NAME, data_key)
             except KeyRejected:
@@ -372,6 +380,11 @@ class Vault:
         """Close the database and overwrite the data key (best effort)."""
         if self._data_key is None:
             return
+        self._indexer.stop()
+        # Erase the old words of edits not yet re-indexed (peerdesk.store.indexer).
+        # A failure leaves them pending, for the next unlock; closing goes on.
+        with contextlib.suppress(VaultError):
+            catch_up(self._db)
         self._db.close()
         wipe(self._data_key)
         self._data_key = None
@@ -452,6 +465,13 @@ class ReadAccess:
         except KeyRejected:
             raise VaultDamaged(FOREIGN_DATABASE) from None
 
+    def open_once(self) -> Database:
+        """:meth:`open`, then :meth:`wipe`: for a connection opened later, on another thread."""
+        try:
+            return self.open()
+        finally:
+            self.wipe()
+
     def quick_check(self, cancel: threading.Event | None = None) -> QuickCheck:
         """Read every page the tables reach, on a connection of its own (seconds on a
         big vault): the check each open used to run, which the window now runs on a
@@ -467,6 +487,25 @@ class ReadAccess:
 
     def wipe(self) -> None:
         wipe(self.data_key)
+
+
+def _check_before_unlock(path: Path, data_key: bytearray, vault_id: str) -> None:
+    """The checks of :func:`_check_database` and the schema version, on a read-only
+    connection that leaves every file in the folder as it was (see
+    :meth:`Database.open`), so a refused open changes nothing: not even a crashed
+    vault's WAL, which closing a read-write connection would checkpoint and delete.
+    Call it holding the vault lock; about a millisecond with the raw key."""
+    try:
+        probe = Database.open(path, data_key, read_only=True)
+    except KeyRejected:
+        raise VaultDamaged(FOREIGN_DATABASE) from None
+    try:
+        _check_database(probe, vault_id)
+        # Target 0 applies no migration: this only refuses a vault from a newer
+        # peerdesk (VaultTooNew), with the message migrate gives.
+        migrate(probe, target=0)
+    finally:
+        probe.close()
 
 
 def _check_database(db: Database, vault_id: str) -> None:

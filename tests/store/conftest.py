@@ -76,6 +76,18 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
 
 
+def plaintext_copy(db: Database, target: Path) -> bytes:
+    """Everything the vault holds, decrypted into a plain SQLite file, as bytes."""
+    db.one("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target),))
+    db.all("SELECT sqlcipher_export('plain')")
+    db.execute("DETACH DATABASE plain")
+    data = b"".join(p.read_bytes() for p in sorted(target.parent.glob(target.name + "*")))
+    for path in target.parent.glob(target.name + "*"):
+        path.unlink()
+    return data
+
+
 # -- repositories over a bare keyed database, without key slots ---------------------------
 
 

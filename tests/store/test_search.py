@@ -18,6 +18,8 @@ from peerdesk.store.schema import secure_delete_enabled
 from peerdesk.store.search import search, snippet_parts
 from peerdesk.store.sessions import SessionsRepository
 
+from .conftest import plaintext_copy
+
 FILLER = [
     "Talked about the rota and annual leave.",
     "Discussed the move to the new building.",
@@ -230,18 +232,6 @@ def test_any_typed_text_is_a_valid_query(db: Database, robin: Person) -> None:
 # -- erasure -----------------------------------------------------------------
 
 
-def _plaintext_copy(db: Database, target: Path) -> bytes:
-    """Everything the vault holds, decrypted into a plain SQLite file, as bytes."""
-    db.one("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target),))
-    db.all("SELECT sqlcipher_export('plain')")
-    db.execute("DETACH DATABASE plain")
-    data = b"".join(p.read_bytes() for p in sorted(target.parent.glob(target.name + "*")))
-    for path in target.parent.glob(target.name + "*"):
-        path.unlink()
-    return data
-
-
 def test_a_deleted_note_leaves_no_trace_in_the_vault(
     tmp_path: Path, db: Database, sessions: SessionsRepository, robin: Person
 ) -> None:
@@ -252,13 +242,13 @@ def test_a_deleted_note_leaves_no_trace_in_the_vault(
         sessions.add(robin.id, notes=note)
     export = tmp_path / "plain.db"
     # The scan sees the marker while the note exists (in the table and the index)...
-    before = _plaintext_copy(db, export)
+    before = plaintext_copy(db, export)
     assert before.count(marker.encode("utf-8")) >= 2
 
     sessions.delete(doomed.id)
 
     # ...and nowhere once it is deleted, index pages included.
-    after = _plaintext_copy(db, export)
+    after = plaintext_copy(db, export)
     assert marker.encode("utf-8") not in after
     assert marker[3:].encode("utf-8") not in after
     assert b"grievance" in after  # the copy is readable: other notes are still there
