@@ -150,6 +150,10 @@ class LazyRows(Sequence[Row], Generic[_Record]):
     def key(self, index: int) -> Hashable:
         return self._key(self._records[index])
 
+    def replace(self, index: int, row: Row) -> None:
+        """Show ``row`` at ``index`` from now on (its record was saved since)."""
+        self._made[index] = row
+
     def shape(self, index: int) -> RowShape:
         return self._shape(self._records[index])
 

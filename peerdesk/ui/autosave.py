@@ -172,8 +172,16 @@ class AutosaveEditor(QWidget):
     implements :meth:`_write`, which stores the named fields' current values.
     """
 
-    saved = Signal()
-    """The changed fields were written to the vault (after every successful save). Emits nothing."""
+    saved = Signal(object)
+    """The changed fields were written to the vault (after every successful save).
+
+    Emits the frozenset of field names written (see :attr:`ROW_ONLY_FIELDS`).
+    """
+
+    ROW_ONLY_FIELDS: frozenset[str] = frozenset()
+    """Fields that change nothing but this record's own row in its list: saving only
+    these redraws that row instead of reloading the list and the people list
+    (a list of 1,000 sessions and the people list took 110 ms a save)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -236,8 +244,9 @@ class AutosaveEditor(QWidget):
         if not self._changed_fields:
             return
         self._untried = False
+        written = frozenset(self._changed_fields)
         try:
-            self._write(set(self._changed_fields))
+            self._write(set(written))
         except VaultError as exc:
             # Nothing is cleared: the text stays in the fields and is tried again.
             self.save_status.show_problem(problem_text(exc))
@@ -247,7 +256,7 @@ class AutosaveEditor(QWidget):
         self._changed_fields.clear()
         self._retry.stop()
         self.save_status.show_saved(QTime.currentTime())
-        self.saved.emit()
+        self.saved.emit(written)
 
     def _flush_untried(self) -> None:
         # On the way to deletion, only changes never yet tried are written: at lock the

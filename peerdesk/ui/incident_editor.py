@@ -30,6 +30,8 @@ from .widgets import plain_label
 class IncidentEditor(AutosaveEditor):
     """Edits one incident diary entry; every change is saved without a Save button."""
 
+    ROW_ONLY_FIELDS = frozenset(TEXT_FIELDS)  # the date moves the row; the texts do not
+
     def __init__(
         self, vault: Vault, incident_id: IncidentId, parent: QWidget | None = None
     ) -> None:

@@ -52,8 +52,8 @@ _TAB_ORDER = list(PersonTab)
 class RecordPane(QWidget):
     """A list of records beside the editor of the one selected; empty until refresh()."""
 
-    saved = Signal()
-    """The open editor saved its record. Emits nothing."""
+    saved = Signal(bool)
+    """The open editor saved its record. Emits True if that changed only its own row."""
 
     def __init__(
         self,
@@ -61,11 +61,13 @@ class RecordPane(QWidget):
         empty_text: str,
         placeholder: str,
         load_rows: Callable[[], Sequence[Row]],
+        load_row: Callable[[int], Row],
         make_editor: Callable[[int], Editor],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._load_rows = load_rows
+        self._load_row = load_row
         self._make_editor = make_editor
         self._editor: Editor | None = None
 
@@ -186,9 +188,14 @@ class RecordPane(QWidget):
         editor.hide()
         editor.deleteLater()
 
-    def _editor_saved(self) -> None:
-        self.refresh()
-        self.saved.emit()
+    def _editor_saved(self, fields: frozenset[str]) -> None:
+        editor = self._editor  # None while it saves on closing
+        row_only = editor is not None and bool(fields) and fields <= editor.ROW_ONLY_FIELDS
+        if not row_only or editor is None:
+            self.refresh()
+        elif not self.view.row_model().replace_row(self._load_row(int(editor.record_id))):
+            self.refresh()  # its height changed after all
+        self.saved.emit(row_only)
 
 
 class PersonView(QWidget):
@@ -240,6 +247,7 @@ class PersonView(QWidget):
             _("No sessions yet. Start one with “New session”."),
             _("Choose a session on the left to read or edit it."),
             self._session_rows,
+            self._session_row,
             lambda record: SessionEditor(vault, SessionId(record)),
         )
         self.incidents = RecordPane(
@@ -247,10 +255,11 @@ class PersonView(QWidget):
             _("The diary is empty. Add what happened with “New diary entry”."),
             _("Choose an entry on the left to read or edit it."),
             self._incident_rows,
+            lambda record: incident_row(vault.incidents.get(IncidentId(record)), date_style()),
             lambda record: IncidentEditor(vault, IncidentId(record)),
         )
         for pane in (self.sessions, self.incidents):
-            pane.saved.connect(self.changed)
+            pane.saved.connect(self._record_saved)
         # A session can start an urgent referral (from its escalation panel).
         self.sessions.saved.connect(self._refresh_referrals)
         # Consents and referrals are built when their tab is first shown (or they are
@@ -385,7 +394,18 @@ class PersonView(QWidget):
             session_shape,
         )
 
-    def _refresh_referrals(self) -> None:
+    def _session_row(self, record: int) -> Row:
+        session = self._vault.sessions.get(SessionId(record))
+        model = self.sessions.view.row_model()
+        newest = model.rowCount() > 0 and model.index(0).data(KEY_ROLE) == session.id
+        return session_row(session, date_style(), latest=newest and not self._person.closed)
+
+    def _record_saved(self, row_only: bool) -> None:
+        # The people list shows last contact, follow-ups and risk: not the notes.
+        if not row_only:
+            self.changed.emit()
+
+    def _refresh_referrals(self, *_saved: object) -> None:
         if self._referrals is not None:  # otherwise it reads them when first shown
             self._referrals.refresh()
 

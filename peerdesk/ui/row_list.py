@@ -137,6 +137,24 @@ class RowModel(QAbstractListModel):
     def rows(self) -> list[Row]:
         return list(self._rows)
 
+    def replace_row(self, row: Row) -> bool:
+        """Show ``row`` in place of the row with its key, without a reset.
+
+        False (and nothing changed) if no row has that key, or if the new row
+        would be another height: then reload the list with :meth:`set_rows`.
+        """
+        index = self.index_of(row.key)
+        if not index.isValid() or row_shape(row) != self._shapes[index.row()]:
+            return False
+        if isinstance(self._rows, LazyRows):
+            self._rows.replace(index.row(), row)
+        else:
+            rows = list(self._rows)
+            rows[index.row()] = row
+            self._rows = rows
+        self.dataChanged.emit(index, index)
+        return True
+
     def shape(self, number: int) -> RowShape:
         """Row ``number``'s shape, without making the row (its height needs no more)."""
         return self._shapes[number]

@@ -162,6 +162,10 @@ class ConcernChips(ConcernPicker):
 class SessionEditor(AutosaveEditor):
     """Edits one session; every change is saved without a Save button."""
 
+    # Its row shows how, how long and the notes' first line; the date, the follow-up
+    # and the side panel's risk flag move it, or change the person's row too.
+    ROW_ONLY_FIELDS = frozenset({"notes", "mode", "duration_minutes", "concerns"})
+
     side_toggled = Signal(bool)
     """The checklists beside the notes were shown (True) or hidden. Emits the new state."""
 
@@ -249,7 +253,8 @@ class SessionEditor(AutosaveEditor):
         toggle.activated.connect(self.checklists_toggle.click)
         self.side.attention_needed.connect(lambda: self.checklists_toggle.setChecked(True))
         self.side.notes_requested.connect(lambda: self.checklists_toggle.setChecked(False))
-        self.side.record_changed.connect(self.saved)
+        # A checklist tick or a risk flag: the row's badge and the person's may change.
+        self.side.record_changed.connect(lambda *_args: self.saved.emit(frozenset({"side"})))
 
     @property
     def side_shown(self) -> bool:

@@ -327,3 +327,42 @@ def test_timeline_rows_are_as_tall_as_their_badges(
     assert rows[-1].key == planned.id
     for n, row in enumerate(rows):
         assert model.index(n).data(SHAPE_ROLE) == row_shape(row)
+
+
+def test_saving_notes_redraws_their_row_and_a_new_date_reorders_the_timeline(
+    qtbot: QtBot, workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
+    sam = vault.people.add("Sam")
+    older = vault.sessions.add(sam.id, "First talk", started_at=T0)
+    newer = vault.sessions.add(sam.id, "Second talk", started_at=T0 + timedelta(days=1))
+    view = open_person(workspace, sam.id)
+    people_reloads: list[object] = []
+    people_model = workspace.people.view.row_model()
+    for signal in (people_model.dataChanged, people_model.modelReset):
+        signal.connect(lambda *_args: people_reloads.append(None))
+    assert view.sessions.open(newer.id)
+    editor = view.sessions.editor
+    assert editor is not None
+    assert hasattr(editor, "notes")
+
+    # Notes: only this session's own row changes; the people list is not reloaded.
+    editor.notes.set_text("Talked about the rota\nand more")
+    editor._field_changed("notes")  # noqa: SLF001 - what typing does
+    editor.flush()
+    assert rows_of(workspace, by_name, "Sessions") == [
+        f"Tue 4 Mar 2025, 09:30 | In person · {FSI}Talked about the rota{PDI}",
+        f"Mon 3 Mar 2025, 09:30 | In person · {FSI}First talk{PDI}",
+    ]
+    assert view.sessions.view.current_key() == newer.id
+    assert people_reloads == []
+
+    # A date earlier than the other session's: the timeline is read again, in order.
+    editor.started_at.set_wall_time(T0 - timedelta(days=1))
+    editor.flush()
+    assert [row.split(" | ")[0] for row in rows_of(workspace, by_name, "Sessions")] == [
+        "Mon 3 Mar 2025, 09:30",
+        "Sun 2 Mar 2025, 09:30",
+    ]
+    assert view.sessions.view.current_key() == newer.id
+    assert people_reloads  # last contact may have changed
+    assert vault.sessions.get(older.id).notes == "First talk"
