@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,21 +26,37 @@ if TYPE_CHECKING:
 
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _ArgumentParser(argparse.ArgumentParser):
+    """An argument parser whose epilog is written only when help is shown."""
+
+    lazy_epilog: Callable[[], str] | None = None
+
+    def format_help(self) -> str:
+        if self.lazy_epilog is not None:
+            self.epilog, self.lazy_epilog = self.lazy_epilog(), None
+        return super().format_help()
+
+
+def _data_folder_epilog() -> str:
+    # The OS default folder costs an import (platformdirs): worked out for --help only.
     default_dir = resolve_data_dir(None, environ={})
-    parser = argparse.ArgumentParser(
+    return _(
+        "The data folder is the first of:\n"
+        "  --data-dir DIR\n"
+        "  the {env} environment variable\n"
+        "  {default}\n"
+        "The vault is kept in its 'vault' subfolder."
+    ).format(env=DATA_DIR_ENV, default=default_dir)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _ArgumentParser(
         prog=APP_NAME,
         description=_("peerdesk: an offline, encrypted notebook for workplace peer supporters."),
         # Raw, so a long default path is never broken at a hyphen.
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=_(
-            "The data folder is the first of:\n"
-            "  --data-dir DIR\n"
-            "  the {env} environment variable\n"
-            "  {default}\n"
-            "The vault is kept in its 'vault' subfolder."
-        ).format(env=DATA_DIR_ENV, default=default_dir),
     )
+    parser.lazy_epilog = _data_folder_epilog
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     where = parser.add_mutually_exclusive_group()
     where.add_argument(

@@ -11,8 +11,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "peerdesk"
 DATA_DIR_ENV = "PEERDESK_DATA_DIR"
 VAULT_SUBDIR = "vault"
@@ -32,6 +30,8 @@ def resolve_data_dir(cli_value: str | None, environ: Mapping[str, str] | None = 
     for value in (cli_value, env.get(DATA_DIR_ENV)):
         if value:
             return Path(value).expanduser().absolute()
+    import platformdirs  # only here: it imports tempfile, shutil, bz2, ... at start-up
+
     # appauthor=False: no "peerdesk\peerdesk" nesting on Windows.
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)).absolute()
 

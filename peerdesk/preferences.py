@@ -16,11 +16,13 @@ import json
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeAlias, TypeVar
 
 from .i18n import _
 from .store.errors import VaultError
-from .store.settings import JsonValue
+
+if TYPE_CHECKING:  # the store's settings module opens SQLCipher: not needed to start
+    from .store.settings import JsonValue
 
 T = TypeVar("T", int, bool, str)
 

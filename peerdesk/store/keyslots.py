@@ -24,14 +24,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from . import recovery
 from .errors import InvalidText, VaultDamaged, WrongPassphrase
+
+# argon2 and cryptography are imported where they are used (on the vault thread),
+# so that reading the slots on the lock screen does not load them.
 
 FORMAT = "peerdesk-keyslots"
 FORMAT_VERSION = 1
@@ -55,6 +52,13 @@ DAMAGED_SLOTS = (
 )
 
 
+def hash_secret_raw(secret: bytes, salt: bytes, **params: Any) -> bytes:
+    """Argon2's ``hash_secret_raw``, imported on its first call."""
+    from argon2.low_level import hash_secret_raw as argon2_hash_secret_raw
+
+    return argon2_hash_secret_raw(secret, salt, **params)
+
+
 @dataclass(frozen=True, slots=True)
 class KdfParams:
     """Argon2id cost parameters, stored in the passphrase slot."""
@@ -64,6 +68,8 @@ class KdfParams:
     parallelism: int
 
     def derive(self, secret: bytes | bytearray, salt: bytes) -> bytearray:
+        from argon2.low_level import Type
+
         return bytearray(
             hash_secret_raw(
                 bytes(secret),
@@ -122,6 +128,9 @@ def secret_bytes(text: str) -> Iterator[bytearray]:
 
 
 def hkdf(secret: bytes | bytearray, salt: bytes, kind: str) -> bytearray:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return bytearray(
         HKDF(
             algorithm=hashes.SHA256(),
@@ -213,6 +222,8 @@ class KeySlots:
 
     def seal(self, kind: str, kek: bytearray, data_key: bytearray, kdf: dict[str, Any]) -> None:
         """Add or replace the slot ``kind``: ``data_key`` sealed under ``kek``."""
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         nonce = secrets.token_bytes(NONCE_BYTES)
         wrapped = AESGCM(bytes(kek)).encrypt(nonce, bytes(data_key), _aad(self.vault_id, kind))
         slot: dict[str, Any] = {
@@ -228,6 +239,9 @@ class KeySlots:
 
     def open(self, kind: str, kek: bytearray) -> bytearray:
         """Unwrap the data key from slot ``kind``; WrongPassphrase if the tag fails."""
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         slot = self.slots.get(kind)
         if slot is None:
             raise WrongPassphrase("This vault has no such way to unlock it.")

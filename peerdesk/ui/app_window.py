@@ -35,17 +35,16 @@ from .. import __version__
 from ..i18n import _
 from ..paths import APP_NAME
 from ..preferences import Preferences
-from ..store import KdfParams, Vault
 from ..store.models import VaultMode
-from . import dialogs, shortcuts
+from . import shortcuts
 from .clipboard import ClipboardGuard
-from .file_dialogs import scrub_traces
 from .lock_guard import LockGuard
 from .lock_screen import LockScreen
 from .notices import NoticeBar
 from .vault_thread import VaultThread
 
 if TYPE_CHECKING:  # imported when first needed: the lock screen shows sooner without them
+    from ..store import KdfParams, Vault
     from .contact_log_view import ContactLogView
     from .vault_tools import VaultTools
     from .workspace import Workspace, WorkspaceState
@@ -389,6 +388,8 @@ class AppWindow(QMainWindow):
 
     @Slot()
     def show_about(self) -> None:
+        from . import dialogs
+
         dialogs.inform(self, self.about_text())
 
     def about_text(self) -> str:
@@ -413,6 +414,8 @@ class AppWindow(QMainWindow):
         it is thrown away. An automatic lock (idle, sleep, quick-hide) never waits.
         Returns False if the supporter chose to stay unlocked.
         """
+        from . import dialogs
+
         workspace = self.workspace
         contact_log = self.contact_log
         if contact_log is not None:
@@ -457,6 +460,8 @@ class AppWindow(QMainWindow):
             self._tools.cancel_quick_check()
         self.notices.clear()
         self.clipboard_guard.clear_if_ours()
+        from .file_dialogs import scrub_traces
+
         scrub_traces()
         # Closed on the vault thread, behind any passphrase or keychain work still
         # running there: closing wipes the data key that work may be sealing.

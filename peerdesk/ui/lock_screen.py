@@ -14,22 +14,27 @@ handed to the vault thread, and the recovery code only until it is confirmed.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from ..i18n import _
-from ..passphrase_strength import new_passphrase_problem
 from ..paths import APP_NAME
-from ..recovery_sheet import recovery_code_lines
-from ..store import KdfParams, Keychain, Vault, WrongPassphrase
-from .first_run_page import FirstRunPage
-from .recovery_code_page import ConfirmCodePage, RecoveryCodePage
-from .recovery_unlock_page import RecoveryUnlockPage
-from .restore_page import RestorePage
-from .unlock_page import MAX_RETRY_DELAY_SECONDS, UnlockPage, retry_delay_seconds
+from ..store.errors import VaultError, WrongPassphrase
+from .unlock_page import MAX_RETRY_DELAY_SECONDS, retry_delay_seconds
 from .vault_thread import VaultThread
 from .widgets import CardPage, error_text, report_bug
+
+if TYPE_CHECKING:  # imported when first used, so that the lock screen shows sooner
+    from ..passphrase_strength import new_passphrase_problem
+    from ..recovery_sheet import recovery_code_lines
+    from ..store import KdfParams, Keychain, Vault
+    from .first_run_page import FirstRunPage
+    from .recovery_code_page import ConfirmCodePage, RecoveryCodePage
+    from .recovery_unlock_page import RecoveryUnlockPage
+    from .restore_page import RestorePage
+    from .unlock_page import UnlockPage
 
 # Decisions the pages make, importable from here as before the split.
 __all__ = [
@@ -40,6 +45,63 @@ __all__ = [
     "recovery_code_lines",
     "retry_delay_seconds",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The decisions re-exported from modules the lock screen itself does not need."""
+    if name == "new_passphrase_problem":
+        from ..passphrase_strength import new_passphrase_problem
+
+        return new_passphrase_problem
+    if name == "recovery_code_lines":
+        from ..recovery_sheet import recovery_code_lines
+
+        return recovery_code_lines
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# What ``Vault.exists`` and ``Vault.is_remembered`` look at (``SLOTS_NAME`` and
+# ``DB_NAME`` in peerdesk.store.vault), read here without importing the vault
+# module, which loads SQLCipher, cryptography and the keyring.
+SLOTS_NAME = "keyslots.json"
+DB_NAME = "vault.db"
+
+
+def vault_exists(directory: Path) -> bool:
+    """``Vault.exists(directory)``, without importing the vault."""
+    return (directory / SLOTS_NAME).exists() or (directory / DB_NAME).exists()
+
+
+def vault_is_remembered(directory: Path) -> bool:
+    """``Vault.is_remembered(directory)``: a small local read, no keychain call."""
+    try:
+        raw = (directory / SLOTS_NAME).read_bytes()
+    except OSError:
+        return False
+    # JSON can spell a slot kind "keychain" only as those letters or with \u escapes:
+    # without either, there is no keychain slot, and no need to load the key-slot code.
+    if b"keychain" not in raw and b"\\u" not in raw:
+        return False
+    from ..store.keyslots import KEYCHAIN, KeySlots
+
+    try:
+        return KEYCHAIN in KeySlots.from_bytes(raw).slots
+    except VaultError:
+        return False
+
+
+def _vault_class() -> type[Vault]:
+    """The vault, imported on first use: called on the vault thread only."""
+    from ..store.vault import Vault
+
+    return Vault
+
+
+def _system_keychain() -> Keychain:
+    """This computer's keychain (imports keyring): called on the vault thread only."""
+    from ..store.keychain import Keychain
+
+    return Keychain.from_system()
 
 
 class LockScreen(QWidget):
@@ -70,40 +132,98 @@ class LockScreen(QWidget):
         self.setWindowTitle(APP_NAME)
         self.resize(680, 760)
 
-        self.first_run = FirstRunPage(vault_directory)
-        self.recovery_code = RecoveryCodePage(vault_thread)
-        self.confirm_code = ConfirmCodePage()
-        self.unlock_page = UnlockPage()
-        self.recovery_unlock = RecoveryUnlockPage()
-        self.restore_page = RestorePage(vault_directory, kdf, vault_thread)
-        self._names = {
-            self.first_run: "first run",
-            self.recovery_code: "recovery code",
-            self.confirm_code: "confirm recovery code",
-            self.unlock_page: "unlock",
-            self.recovery_unlock: "recovery unlock",
-            self.restore_page: "restore",
-        }
+        # Each page is built (and its module imported) when first needed: at start
+        # only the one shown, so that the lock screen shows sooner.
+        self._first_run: FirstRunPage | None = None
+        self._recovery_code: RecoveryCodePage | None = None
+        self._confirm_code: ConfirmCodePage | None = None
+        self._unlock_page: UnlockPage | None = None
+        self._recovery_unlock: RecoveryUnlockPage | None = None
+        self._restore_page: RestorePage | None = None
+        self._names: dict[QWidget, str] = {}
         self._pages = QStackedWidget()
-        for page in self._names:
-            self._pages.addWidget(page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._pages)
-
-        self.first_run.create_requested.connect(self._create)
-        self.first_run.restore_requested.connect(lambda: self._show(self.restore_page))
-        self.restore_page.back_requested.connect(lambda: self._show(self.first_run))
-        self.restore_page.restored.connect(self._restored)
-        self.recovery_code.acknowledged.connect(self._ask_for_groups)
-        self.confirm_code.back_requested.connect(self._show_code_again)
-        self.confirm_code.confirmed.connect(self._finish_setup)
-        self.unlock_page.unlock_requested.connect(self._unlock)
-        self.unlock_page.keychain_requested.connect(self._unlock_with_keychain)
-        self.unlock_page.recovery_requested.connect(self._show_recovery_unlock)
-        self.recovery_unlock.back_requested.connect(self._back_to_unlock)
-        self.recovery_unlock.reset_requested.connect(self._reset_passphrase)
         self.reset()
+
+    # -- the pages, built on first use -------------------------------------------------
+
+    def _add(self, page: CardPage, name: str) -> None:
+        self._names[page] = name
+        self._pages.addWidget(page)
+
+    @property
+    def first_run(self) -> FirstRunPage:
+        if self._first_run is None:
+            from .first_run_page import FirstRunPage
+
+            page = self._first_run = FirstRunPage(self._directory)
+            self._add(page, "first run")
+            page.create_requested.connect(self._create)
+            page.restore_requested.connect(lambda: self._show(self.restore_page))
+            page.reset()
+        return self._first_run
+
+    @property
+    def recovery_code(self) -> RecoveryCodePage:
+        if self._recovery_code is None:
+            from .recovery_code_page import RecoveryCodePage
+
+            page = self._recovery_code = RecoveryCodePage(self._thread)
+            self._add(page, "recovery code")
+            page.acknowledged.connect(self._ask_for_groups)
+            page.clear()
+        return self._recovery_code
+
+    @property
+    def confirm_code(self) -> ConfirmCodePage:
+        if self._confirm_code is None:
+            from .recovery_code_page import ConfirmCodePage
+
+            page = self._confirm_code = ConfirmCodePage()
+            self._add(page, "confirm recovery code")
+            page.back_requested.connect(self._show_code_again)
+            page.confirmed.connect(self._finish_setup)
+            page.clear()
+        return self._confirm_code
+
+    @property
+    def unlock_page(self) -> UnlockPage:
+        if self._unlock_page is None:
+            from .unlock_page import UnlockPage
+
+            page = self._unlock_page = UnlockPage()
+            self._add(page, "unlock")
+            page.unlock_requested.connect(self._unlock)
+            page.keychain_requested.connect(self._unlock_with_keychain)
+            page.recovery_requested.connect(self._show_recovery_unlock)
+            page.reset(remembered=vault_is_remembered(self._directory))
+        return self._unlock_page
+
+    @property
+    def recovery_unlock(self) -> RecoveryUnlockPage:
+        if self._recovery_unlock is None:
+            from .recovery_unlock_page import RecoveryUnlockPage
+
+            page = self._recovery_unlock = RecoveryUnlockPage()
+            self._add(page, "recovery unlock")
+            page.back_requested.connect(self._back_to_unlock)
+            page.reset_requested.connect(self._reset_passphrase)
+            page.reset()
+        return self._recovery_unlock
+
+    @property
+    def restore_page(self) -> RestorePage:
+        if self._restore_page is None:
+            from .restore_page import RestorePage
+
+            page = self._restore_page = RestorePage(self._directory, self._kdf, self._thread)
+            self._add(page, "restore")
+            page.back_requested.connect(lambda: self._show(self.first_run))
+            page.restored.connect(self._restored)
+            page.reset()
+        return self._restore_page
 
     # -- state -------------------------------------------------------------------------
 
@@ -130,12 +250,17 @@ class LockScreen(QWidget):
         if vault is not None:
             self._thread.submit(vault.close)  # the thread that opened it
         self._remembering = self._finish_when_remembered = False
-        self.first_run.reset()
-        self.recovery_unlock.reset()
-        self.restore_page.reset()
-        # Reading keyslots.json is a small local read, no keychain call.
-        self.unlock_page.reset(remembered=Vault.is_remembered(self._directory))
-        if Vault.exists(self._directory):
+        # A page not built yet is built in this state when first needed.
+        if self._first_run is not None:
+            self._first_run.reset()
+        if self._recovery_unlock is not None:
+            self._recovery_unlock.reset()
+        if self._restore_page is not None:
+            self._restore_page.reset()
+        if self._unlock_page is not None:
+            # Reading keyslots.json is a small local read, no keychain call.
+            self._unlock_page.reset(remembered=vault_is_remembered(self._directory))
+        if vault_exists(self._directory):
             self._show(self.unlock_page)
         else:
             self._show(self.first_run)
@@ -143,8 +268,10 @@ class LockScreen(QWidget):
     def release_vault(self) -> Vault | None:
         """Hand over a vault still held while setup finishes (at exit), if any."""
         vault, self._created_vault = self._created_vault, None
-        self.recovery_code.clear()
-        self.confirm_code.clear()
+        if self._recovery_code is not None:
+            self._recovery_code.clear()
+        if self._confirm_code is not None:
+            self._confirm_code.clear()
         return vault
 
     def _show(self, page: FirstRunPage | UnlockPage | RecoveryUnlockPage | RestorePage) -> None:
@@ -165,7 +292,7 @@ class LockScreen(QWidget):
         self.first_run.set_busy(True)
         directory, kdf = self._directory, self._kdf
         self._thread.submit(
-            lambda: Vault.create(directory, passphrase, kdf=kdf, mode=mode),
+            lambda: _vault_class().create(directory, passphrase, kdf=kdf, mode=mode),
             on_result=lambda outcome: self._created(outcome, remember),
             on_error=self._create_failed,
         )
@@ -183,7 +310,7 @@ class LockScreen(QWidget):
             self._remembering = True
             # Keychain calls can block (a locked collection prompts): vault thread.
             self._thread.submit(
-                lambda: vault.remember_on_this_computer(Keychain.from_system()),
+                lambda: vault.remember_on_this_computer(_system_keychain()),
                 on_result=lambda _none: self._remembered(None),
                 on_error=self._remembered,
             )
@@ -264,7 +391,7 @@ class LockScreen(QWidget):
         self.unlock_page.set_busy(True)
         directory, kdf = self._directory, self._kdf
         self._thread.submit(
-            lambda: Vault.open(directory, passphrase, kdf=kdf),
+            lambda: _vault_class().open(directory, passphrase, kdf=kdf),
             on_result=self._opened,
             on_error=self._unlock_failed,
         )
@@ -277,7 +404,7 @@ class LockScreen(QWidget):
         self.unlock_page.set_busy(True, keychain=True)
         directory, kdf = self._directory, self._kdf
         self._thread.submit(
-            lambda: Vault.open_remembered(directory, Keychain.from_system(), kdf=kdf),
+            lambda: _vault_class().open_remembered(directory, _system_keychain(), kdf=kdf),
             on_result=self._opened,
             on_error=self._keychain_failed,
         )
@@ -333,7 +460,7 @@ class LockScreen(QWidget):
         self.recovery_unlock.set_busy(True)
         directory, kdf = self._directory, self._kdf
         self._thread.submit(
-            lambda: Vault.reset_passphrase(directory, code, passphrase, kdf=kdf),
+            lambda: _vault_class().reset_passphrase(directory, code, passphrase, kdf=kdf),
             on_result=self._recovered,
             on_error=self._recovery_failed,
         )

@@ -7,6 +7,7 @@ what keeps typed text inert (plain-text labels), so no screen has to remember.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
@@ -26,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import _
-from ..passphrase_strength import Strength, assess, new_passphrase_problem
-from ..store import VaultError
+from ..store.errors import VaultError
+
+if TYPE_CHECKING:  # imported by the pages that rate a new passphrase, when first built
+    from ..passphrase_strength import Strength
 
 CARD_WIDTH = 520
 
@@ -249,6 +252,8 @@ class StrengthMeter(QWidget):
         if not passphrase:
             self._show(0, "none", _("Tip: four or more unrelated words make a strong passphrase."))
             return None
+        from ..passphrase_strength import assess
+
         strength = assess(passphrase)
         level = ("weak", "weak", "fair", "good", "strong")[strength.score]
         text = strength.summary
@@ -299,6 +304,8 @@ class NewPassphraseFields:
         """
         passphrase, confirm = self.first.text(), self.confirm.text()
         self.clear()
+        from ..passphrase_strength import new_passphrase_problem
+
         problem = new_passphrase_problem(passphrase, confirm)
         if problem is not None:
             return None, problem
