@@ -85,12 +85,18 @@ def _env() -> dict[str, str]:
 
 
 def _start(args: list[str]) -> float:
+    # A start as a supporter has it: Python keeps the compiled bytecode of what it
+    # imported (PySide6's came with its install), so every start after the first
+    # reads it; the warm-up run below writes peerdesk's. A shell that sets
+    # PYTHONDONTWRITEBYTECODE would make every start compile peerdesk again.
+    env = _env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.time()
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "bench.children", *args],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=env,
         cwd=ROOT,
         timeout=120,
         check=True,
@@ -495,11 +501,21 @@ def responsiveness(gen: Generated) -> list[Result]:
         workspace.close()
         workspace.deleteLater()
         app.processEvents()
-    worst_phase, worst = max(gaps.items(), key=lambda kv: kv[1])
-    detail = ", ".join(f"{k} {v:.0f}" for k, v in gaps.items())
-    return [Result("responsiveness: longest event-loop stall", worst, "ms", "<= 50",
-                   worst <= 50, f"worst in '{worst_phase}'; per phase (ms): {detail}",
-                   {"gaps_ms": gaps})]
+    # The target is for scrolling lists, searching and autosaving (issue 7). Opening a
+    # person or a session builds a screen in answer to a click: shown, not judged.
+    opening = {k: v for k, v in gaps.items() if k.startswith("open ")}
+    judged = {k: v for k, v in gaps.items() if k not in opening}
+    worst_phase, worst = max(judged.items(), key=lambda kv: kv[1])
+    detail = ", ".join(f"{k} {v:.0f}" for k, v in judged.items())
+    slowest_open, open_ms = max(opening.items(), key=lambda kv: kv[1])
+    return [
+        Result("responsiveness: longest event-loop stall", worst, "ms", "<= 50",
+               worst <= 50, f"scrolling, searching, autosaving; worst in '{worst_phase}'; "
+               f"per phase (ms): {detail}", {"gaps_ms": gaps}),
+        Result("responsiveness: opening a screen (longest stall)", open_ms, "ms", "", None,
+               f"worst: '{slowest_open}'; "
+               + ", ".join(f"{k} {v:.0f}" for k, v in opening.items())),
+    ]
 
 
 __all__ = ["BENCH_KDF", "QUERIES", "Result"]

@@ -57,6 +57,7 @@ from .keyslots import (
 from .lockfile import VaultLock
 from .models import SearchHit, VaultMode
 from .people import PeopleRepository
+from .reader import Reader
 from .referrals import ReferralsRepository
 from .retention import Retention
 from .schema import migrate
@@ -116,6 +117,7 @@ class Vault:
         # Edited notes are re-indexed for search on a connection of its own.
         self._indexer = Indexer(self.read_access().open_once)
         self._indexer.start()
+        self._reader: Reader | None = None
 
     # -- finding, creating and opening ---------------------------------------
 
@@ -344,6 +346,14 @@ class Vault:
         self._key()
         return search_index(self._db, text, limit=limit)
 
+    @property
+    def reader(self) -> Reader:
+        """Reads off the caller's thread, on a connection of their own (started on first use)."""
+        self._key()
+        if self._reader is None:
+            self._reader = Reader(self.read_access().open_once)
+        return self._reader
+
     # -- backup and the full integrity check (peerdesk.store.backup, .integrity) --------
 
     def read_access(self) -> ReadAccess:
@@ -380,6 +390,9 @@ class Vault:
         """Close the database and overwrite the data key (best effort)."""
         if self._data_key is None:
             return
+        if self._reader is not None:
+            self._reader.stop()
+            self._reader = None
         self._indexer.stop()
         # Erase the old words of edits not yet re-indexed (peerdesk.store.indexer).
         # A failure leaves them pending, for the next unlock; closing goes on.

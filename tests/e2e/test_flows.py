@@ -166,6 +166,10 @@ def test_deleting_a_person_leaves_nothing_to_find(
     assert search is not None
     qtbot.keyClicks(search, "zebracrossing")
     qtbot.keyClick(search, Qt.Key.Key_Return)
+    workspace = window.workspace
+    assert workspace is not None
+    qtbot.waitUntil(lambda: not workspace.search_panel.searching, timeout=5000)
+    assert workspace.search_panel.hits == []
     # Their view is destroyed as soon as control returns to the event loop.
     qtbot.waitUntil(lambda: "Deleteme" not in every_text_on_screen(), timeout=2000)
     assert "zebracrossing" not in every_text_on_screen().replace(search.text(), "")

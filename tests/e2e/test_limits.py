@@ -32,7 +32,7 @@ from peerdesk.ui.person_view import PersonTab, PersonView
 from peerdesk.ui.row_list import RowListView
 from peerdesk.ui.workspace import View, Workspace
 from tests.conftest import TEN_MB_NOTE
-from tests.ui.driving import find
+from tests.ui.driving import find, search
 
 PASSPHRASE = "limits of what a laptop holds"
 TODAY = date.today()
@@ -130,10 +130,10 @@ def check_every_view(
     assert len(list_view(ws, "Incident diary").row_model().rows()) == diary
 
     started = time.perf_counter()
-    ws.search(NOTE_WORD)
+    search(qtbot, ws, NOTE_WORD)
     assert ws.view() is View.SEARCH
     assert len(list_view(ws, "Search results").row_model().rows()) == 1
-    ws.search(DIARY_WORD)
+    search(qtbot, ws, DIARY_WORD)
     diary_hits = list_view(ws, "Search results").row_model().rows()
     assert len(diary_hits) == min(diary, 50)  # the search shows its best 50
     timed("search", started)

@@ -9,7 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from peerdesk.store.search import fts_query
 from peerdesk.ui.app_window import AppWindow
+from peerdesk.ui.workspace import Workspace
 
 Find = Callable[..., QWidget]
 W = TypeVar("W", bound=QWidget)
@@ -61,3 +63,15 @@ def find(root: QWidget, kind: type[W], name: str) -> W:
     ]
     assert len(matches) == 1, f"expected one visible {kind.__name__} named {name!r}, got {matches}"
     return matches[0]
+
+
+def search(qtbot: QtBot, workspace: Workspace, text: str) -> None:
+    """Search as the toolbar field does, and wait for the results to be on screen.
+
+    Text without a word goes back to the person at once: nothing to wait for.
+    """
+    if fts_query(text) is None:
+        workspace.search(text)
+        return
+    with qtbot.waitSignal(workspace.search_panel.results_shown, timeout=10_000):
+        workspace.search(text)

@@ -17,6 +17,8 @@ from peerdesk.ui.row_list import RowListView
 from peerdesk.ui.workspace import Workspace
 from tests.conftest import HOSTILE_TEXTS
 
+from .driving import search
+
 Find = Callable[..., QWidget]
 PASSPHRASE = "pass phrase here"
 
@@ -242,6 +244,7 @@ def test_keyboard_arrows_show_a_person_and_enter_moves_into_their_sessions(
     ids=["rtl", "emoji", "combining", "markup"],
 )
 def test_hostile_aliases_show_exactly_as_typed(
+    qtbot: QtBot,
     workspace: Workspace, vault: Vault, by_name: Find, alias: str
 ) -> None:
     person = vault.people.add(alias)
@@ -254,7 +257,7 @@ def test_hostile_aliases_show_exactly_as_typed(
     assert heading.textFormat() == Qt.TextFormat.PlainText
     assert heading.text() == alias.strip()
     # In longer lines the alias is fenced in isolates, so its marks cannot spill over.
-    workspace.search("canteen")
+    search(qtbot, workspace, "canteen")
     result = workspace.search_panel.view.row_model().rows()[0]
     assert FSI + alias.strip() + PDI in result.title
     assert not workspace.grab().isNull()  # painting it does not fail

@@ -17,6 +17,8 @@ from peerdesk.ui.row_list import RowListView
 from peerdesk.ui.workspace import View, Workspace
 from tests.conftest import HOSTILE_TEXTS
 
+from .driving import search
+
 Find = Callable[..., QWidget]
 T0 = datetime(2025, 3, 3, 9, 30)
 
@@ -40,7 +42,7 @@ def test_enter_on_a_result_opens_that_session_in_the_editor(
     wanted = vault.sessions.add(jo.id, "Jo brought the grievance letter", started_at=T0)
     vault.sessions.add(jo.id, "Nothing about that today", started_at=T0 + timedelta(days=1))
 
-    workspace.search("grievance")
+    search(qtbot, workspace, "grievance")
     assert workspace.view() is View.SEARCH
     view = results(workspace, by_name)
     (row,) = view.row_model().rows()
@@ -63,6 +65,7 @@ def test_enter_on_a_result_opens_that_session_in_the_editor(
 
 
 def test_results_are_ranked_and_an_alias_match_comes_first(
+    qtbot: QtBot,
     workspace: Workspace, vault: Vault, by_name: Find
 ) -> None:
     robin = vault.people.add("Robin")
@@ -70,7 +73,7 @@ def test_results_are_ranked_and_an_alias_match_comes_first(
     vault.sessions.add(other.id, "Robin from payroll was mentioned once", started_at=T0)
     vault.sessions.add(robin.id, "Weekly check-in", started_at=T0)
 
-    workspace.search("robin")
+    search(qtbot, workspace, "robin")
 
     titles = [row.title for row in results(workspace, by_name).row_model().rows()]
     assert titles[0] == f"Person · {FSI}Robin{PDI}"
@@ -85,7 +88,7 @@ def test_a_diary_hit_opens_the_entry_and_a_person_hit_opens_the_person(
     entry = vault.incidents.add(sam.id, occurred_at=T0, place="Warehouse", what_happened="Pushed")
     vault.people.add("Jo")
 
-    workspace.search("warehouse")
+    search(qtbot, workspace, "warehouse")
     view = results(workspace, by_name)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Return)
@@ -94,7 +97,7 @@ def test_a_diary_hit_opens_the_entry_and_a_person_hit_opens_the_person(
     assert person.tab() is PersonTab.INCIDENTS
     assert person.incidents.open_id == entry.id
 
-    workspace.search("okafor")
+    search(qtbot, workspace, "okafor")
     view = results(workspace, by_name)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Return)
@@ -103,9 +106,11 @@ def test_a_diary_hit_opens_the_entry_and_a_person_hit_opens_the_person(
     assert workspace.person_view.alias_label.text() == "Sam Okafor"
 
 
-def test_nothing_found_is_said_kindly(workspace: Workspace, vault: Vault, by_name: Find) -> None:
+def test_nothing_found_is_said_kindly(
+    qtbot: QtBot, workspace: Workspace, vault: Vault, by_name: Find
+) -> None:
     vault.sessions.add(vault.people.add("Sam").id, "rota")
-    workspace.search("zebra crossing")
+    search(qtbot, workspace, "zebra crossing")
     assert message(workspace, by_name).startswith("Nothing matches.")
     assert "Try fewer words" in message(workspace, by_name)
     assert not any(
@@ -114,13 +119,15 @@ def test_nothing_found_is_said_kindly(workspace: Workspace, vault: Vault, by_nam
     )
 
 
-def test_searching_nothing_goes_back_to_the_person(workspace: Workspace, vault: Vault) -> None:
+def test_searching_nothing_goes_back_to_the_person(
+    qtbot: QtBot, workspace: Workspace, vault: Vault
+) -> None:
     sam = vault.people.add("Sam")
     workspace.people.refresh()
     workspace.people.select(sam.id)
-    workspace.search("sam")
+    search(qtbot, workspace, "sam")
     assert workspace.view() is View.SEARCH
-    workspace.search("   ")
+    workspace.search("   ")  # no words: nothing to wait for
     assert workspace.view() is View.PERSON
     assert workspace.person_view is not None
 
@@ -140,10 +147,11 @@ def test_searching_nothing_goes_back_to_the_person(workspace: Workspace, vault: 
     ],
 )
 def test_hostile_queries_never_crash(
+    qtbot: QtBot,
     workspace: Workspace, vault: Vault, by_name: Find, query: str
 ) -> None:
     vault.sessions.add(vault.people.add("Sam").id, "rota " + HOSTILE_TEXTS["emoji"])
-    workspace.search(query)
+    search(qtbot, workspace, query)
     if workspace.view() is View.SEARCH:
         panel = workspace.search_panel
         # Either results, or a sentence saying there are none: never a blank page.
@@ -154,10 +162,11 @@ def test_hostile_queries_never_crash(
 
 
 def test_words_in_notes_cannot_pose_as_markup(
+    qtbot: QtBot,
     workspace: Workspace, vault: Vault, by_name: Find
 ) -> None:
     vault.sessions.add(vault.people.add("Sam").id, "<b>rota</b> &amp; <img src=x>")
-    workspace.search("rota")
+    search(qtbot, workspace, "rota")
     (row,) = results(workspace, by_name).row_model().rows()
     assert "<b>" in row.detail  # shown as the characters typed, never interpreted
 
@@ -169,7 +178,7 @@ def test_a_search_is_not_kept_across_a_lock_but_the_person_under_it_is(
     vault.sessions.add(sam.id, "rota")
     workspace.people.refresh()
     workspace.people.select(sam.id)
-    workspace.search("rota")
+    search(qtbot, workspace, "rota")
 
     state = workspace.state()
     assert state.view is View.SEARCH
@@ -181,3 +190,32 @@ def test_a_search_is_not_kept_across_a_lock_but_the_person_under_it_is(
     assert fresh.view() is View.PERSON
     assert fresh.person_view is not None
     assert fresh.person_view.alias_label.text() == "Sam"
+
+
+def test_typing_on_never_waits_for_a_search_and_only_the_newest_answer_shows(
+    qtbot: QtBot, workspace: Workspace, vault: Vault
+) -> None:
+    sam = vault.people.add("Sam")
+    vault.sessions.add(sam.id, "Talked about the rota", started_at=T0)
+    letter = vault.sessions.add(sam.id, "Brought the grievance letter", started_at=T0)
+    panel = workspace.search_panel
+    shown: list[list[int | None]] = []
+    panel.results_shown.connect(lambda: shown.append([h.session_id for h in panel.hits]))
+
+    workspace.search("rota")
+    assert panel.searching  # the window went straight back to the typing
+    with qtbot.waitSignal(panel.results_shown, timeout=10_000):
+        workspace.search("grievance")
+    qtbot.wait(100)  # an answer to "rota" arriving late changes nothing
+    assert shown == [[letter.id]]
+    assert not panel.searching
+
+
+def test_locking_during_a_search_is_safe(qtbot: QtBot, workspace: Workspace, vault: Vault) -> None:
+    vault.sessions.add(vault.people.add("Sam").id, "rota")
+    workspace.search("rota")
+    workspace.close()
+    vault.close()  # stops the reader; the answer, if any, is never shown
+    qtbot.wait(50)
+    assert workspace.search_panel.hits == []
+    assert workspace.search_panel.searching  # still showing what it showed before
