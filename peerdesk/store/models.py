@@ -14,6 +14,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple, NewType
 
+from .vault_mode import VaultMode as VaultMode  # re-exported: its home before
+
 PersonId = NewType("PersonId", int)
 SessionId = NewType("SessionId", int)
 IncidentId = NewType("IncidentId", int)
@@ -113,13 +115,6 @@ class ConcernCategory(StrEnum):
     HARASSMENT = "harassment"
     THREATS = "threats"
     OTHER = "other"
-
-
-class VaultMode(StrEnum):
-    """Chosen when the vault is created, and kept for its life."""
-
-    RECORDS = "records"  # people under aliases, notes, diaries, consents, referrals
-    CONTACT_LOG = "contact_log"  # only anonymous contacts: date, duration, mode, concerns
 
 
 class TemplateOrigin(StrEnum):

@@ -35,7 +35,7 @@ from .. import __version__
 from ..i18n import _
 from ..paths import APP_NAME
 from ..preferences import Preferences
-from ..store.models import VaultMode
+from ..store.vault_mode import VaultMode
 from . import shortcuts
 from .clipboard import ClipboardGuard
 from .lock_guard import LockGuard

@@ -158,8 +158,11 @@ def card_page(*items: QWidget | QLayout) -> QWidget:
     # the tab chain and, at start-up, takes the focus meant for the passphrase field.
     # Tabbing still scrolls the focused field into view (QScrollArea does that).
     scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    # A viewport of our own, which does not fill its background (the calm colour
+    # shows through). Asking Qt for its own viewport() instead made PySide wrap a
+    # widget Qt created, its slowest first step: 50 ms of the start-up.
+    scroller.setViewport(QWidget())
     scroller.setWidget(page)
-    scroller.viewport().setAutoFillBackground(False)
     return scroller
 
 
