@@ -80,6 +80,14 @@ def date_style(today: date | None = None) -> DateStyle:
 # -- the shared row look --------------------------------------------------------------
 
 
+# What a row's own content changes, not its height (that is its shape, kept).
+_CONTENT_ROLES = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    ROW_ROLE,
+]
+
+
 class RowModel(QAbstractListModel):
     """A flat list of :class:`Row` values, updated in place when the same records come back.
 
@@ -152,7 +160,9 @@ class RowModel(QAbstractListModel):
             rows = list(self._rows)
             rows[index.row()] = row
             self._rows = rows
-        self.dataChanged.emit(index, index)
+        # Naming the roles (no size hint among them) spares the view a new layout of
+        # every row: with 1,000 sessions, 1,000 size hints at each autosave.
+        self.dataChanged.emit(index, index, _CONTENT_ROLES)
         return True
 
     def shape(self, number: int) -> RowShape:
@@ -371,6 +381,19 @@ class RowListView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.selectionModel().selectionChanged.connect(self._selection_changed)
+
+    def dataChanged(
+        self,
+        topLeft: _Index,  # noqa: N803 - Qt's names
+        bottomRight: _Index,  # noqa: N803
+        roles: Sequence[int] = (),
+    ) -> None:
+        # One row's content, same height (RowModel.replace_row): repaint that row.
+        # QListView itself would lay every row out again, 1,000 size hints a save.
+        if topLeft == bottomRight and roles and list(roles) == _CONTENT_ROLES:
+            QAbstractItemView.dataChanged(self, topLeft, bottomRight, roles)
+            return
+        super().dataChanged(topLeft, bottomRight, roles)
 
     def _selection_changed(self) -> None:
         selected = self.selectionModel().selectedIndexes()

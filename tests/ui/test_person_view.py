@@ -346,9 +346,12 @@ def test_saving_notes_redraws_their_row_and_a_new_date_reorders_the_timeline(
     assert hasattr(editor, "notes")
 
     # Notes: only this session's own row changes; the people list is not reloaded.
+    timeline = view.sessions.view
+    before = timeline.grab().toImage()
     editor.notes.set_text("Talked about the rota\nand more")
     editor._field_changed("notes")  # noqa: SLF001 - what typing does
     editor.flush()
+    qtbot.waitUntil(lambda: timeline.grab().toImage() != before)  # the row is drawn anew
     assert rows_of(workspace, by_name, "Sessions") == [
         f"Tue 4 Mar 2025, 09:30 | In person · {FSI}Talked about the rota{PDI}",
         f"Mon 3 Mar 2025, 09:30 | In person · {FSI}First talk{PDI}",
