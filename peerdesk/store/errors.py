@@ -27,6 +27,10 @@ class VaultDamaged(VaultError):
     """A vault file is missing, truncated, garbled or belongs to another vault."""
 
 
+class SearchIndexDamaged(VaultDamaged):
+    """The search index is damaged (the records may be fine): rebuild it from them."""
+
+
 class VaultNotFound(VaultError):
     """There is no vault in the given directory."""
 

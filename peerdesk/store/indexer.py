@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from .db import Database
 from .errors import VaultError
+from .schema import create_search_index
 
 # Re-index a row once its text has stood unchanged this long: typing pauses of a
 # second or two (each one an autosave) do not re-index a long note each time.
@@ -64,6 +65,20 @@ def catch_up(db: Database) -> int:
     for doc in docs:
         reindex(db, doc)
     return len(docs)
+
+
+def rebuild(db: Database) -> None:
+    """Build the search index anew from the records, in one transaction.
+
+    The index holds nothing the records do not: dropping a damaged one loses
+    nothing (its pages are zeroed, ``secure_delete``), and a fresh one is filled
+    from people, sessions and incidents as they are now. Seconds to a minute on
+    a big vault; the vault's own connection waits for the write lock meanwhile.
+    """
+    with db.transaction():
+        db.execute("DROP TABLE search_index")
+        create_search_index(db)
+        db.execute("DELETE FROM search_pending")  # every row is current now
 
 
 class Indexer:

@@ -41,7 +41,18 @@ class QuickCheck(Enum):
 
     OK = "ok"
     DAMAGED = "damaged"
+    SEARCH_INDEX_DAMAGED = "search index damaged"  # the first problem found; rebuild it
     CANCELLED = "cancelled"
+
+
+def _about_search_index(problem: str) -> bool:
+    """Whether SQLite's description of a problem is about the search index alone.
+
+    FTS5 names its table in what it reports ("fts5: checksum mismatch for table
+    \"search_index\"", "malformed inverted index for FTS5 table main.search_index").
+    A damaged page is reported by number, never as the search index's.
+    """
+    return "search_index" in problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +63,20 @@ class IntegrityReport:
     damaged_pages: int = 0
     structure_problems: int = 0
     broken_links: int = 0
+    search_index_problems: int = 0  # of the structure problems, those in the search index
 
     @property
     def ok(self) -> bool:
         return not (self.damaged_pages or self.structure_problems or self.broken_links)
+
+    @property
+    def only_search_index(self) -> bool:
+        """Every problem is in the search index: rebuilding it mends the vault."""
+        return (
+            not self.damaged_pages
+            and not self.broken_links
+            and 0 < self.structure_problems == self.search_index_problems
+        )
 
     @property
     def message(self) -> str:
@@ -63,6 +84,12 @@ class IntegrityReport:
         if self.ok:
             return _("Everything checked out: {pages} pages read, no problems.").format(
                 pages=f"{self.pages:,}"
+            )
+        if self.only_search_index:
+            return _(
+                "Only the search index is damaged. Your notes, diaries and records read "
+                "back as written, and the index is made from them: rebuild it to search "
+                "again."
             )
         if self.damaged_pages:
             return _(
@@ -84,9 +111,12 @@ def run_checks(db: Database) -> IntegrityReport:
         damaged = len(db.all("PRAGMA cipher_integrity_check"))
     except VaultError:
         damaged = max(1, pages)
+    search_index = 0
     try:
-        rows = db.all(f"PRAGMA integrity_check({_MAX_PROBLEMS})")
-        structure = 0 if [tuple(r) for r in rows] == [("ok",)] else len(rows)
+        rows = [str(row[0]) for row in db.all(f"PRAGMA integrity_check({_MAX_PROBLEMS})")]
+        structure = 0 if rows == ["ok"] else len(rows)
+        if structure:
+            search_index = sum(1 for row in rows if _about_search_index(row))
     except VaultError:
         # SQLITE_CORRUPT part-way through: at least one problem, maybe more.
         structure = 1
@@ -95,7 +125,11 @@ def run_checks(db: Database) -> IntegrityReport:
     except VaultError:
         links = 1
     return IntegrityReport(
-        pages=pages, damaged_pages=damaged, structure_problems=structure, broken_links=links
+        pages=pages,
+        damaged_pages=damaged,
+        structure_problems=structure,
+        broken_links=links,
+        search_index_problems=search_index,
     )
 
 
@@ -125,4 +159,8 @@ def quick_check(db: Database, cancel: threading.Event | None = None) -> QuickChe
         conn.set_progress_handler(None, 0)
     if cancel is not None and cancel.is_set():
         return QuickCheck.CANCELLED
-    return QuickCheck.OK if result == "ok" else QuickCheck.DAMAGED
+    if result == "ok":
+        return QuickCheck.OK
+    if _about_search_index(str(result)):
+        return QuickCheck.SEARCH_INDEX_DAMAGED
+    return QuickCheck.DAMAGED

@@ -206,7 +206,8 @@ def secure_delete_enabled(db: Database) -> bool:
     return bool(value == 1)
 
 
-def _search(db: Database) -> None:
+def create_search_index(db: Database) -> None:
+    """The search index, filled from the records (at migration 2, and to rebuild it)."""
     db.execute(_SEARCH_TABLE)
     # Without this, FTS5 only marks deleted words as deleted: the words of a
     # deleted note stay in the index's pages until a merge happens to drop them
@@ -220,7 +221,13 @@ def _search(db: Database) -> None:
                 "upgraded. Install an official build of peerdesk."
             )
         )
-    for statement in (*_SEARCH_FILL, *_SEARCH_TRIGGERS):
+    for statement in _SEARCH_FILL:
+        db.execute(statement)
+
+
+def _search(db: Database) -> None:
+    create_search_index(db)
+    for statement in _SEARCH_TRIGGERS:
         db.execute(statement)
 
 

@@ -22,6 +22,7 @@ import re
 import secrets
 
 from .db import Database, Row
+from .errors import SearchIndexDamaged, VaultDamaged
 from .models import IncidentId, PersonId, SearchHit, SearchHitKind, SessionId
 from .schema import SEARCH_TABLE
 
@@ -162,13 +163,27 @@ def _query(words: list[str]) -> str | None:
     return " ".join(quoted)
 
 
+SEARCH_INDEX_DAMAGED = (
+    "Search cannot run: the search index is damaged. Your notes are not affected. "
+    "Tools \u2192 Check the vault checks everything and can rebuild the index."
+)
+
+
 def search(db: Database, text: str, limit: int = 50) -> list[SearchHit]:
     """The best ``limit`` matches for ``text``.
 
     Aliases come first, then notes and diaries edited since they were last
     indexed (usually the one being written), then the most relevant of the
-    newest :data:`RANKED_AMONG` other matches.
+    newest :data:`RANKED_AMONG` other matches. Raises :class:`SearchIndexDamaged`
+    when the index cannot be read.
     """
+    try:
+        return _search(db, text, limit)
+    except VaultDamaged:
+        raise SearchIndexDamaged(SEARCH_INDEX_DAMAGED) from None
+
+
+def _search(db: Database, text: str, limit: int) -> list[SearchHit]:
     words = _words(text)
     query = _query(words)
     if query is None or limit <= 0:

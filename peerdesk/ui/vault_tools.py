@@ -56,7 +56,7 @@ class VaultTools(QObject):
         self._locked = locked
         self.notices = notices
         self._quick_check: BackgroundJob | None = None
-        self._damage_found = False  # by the page check since the last unlock
+        self._damage: QuickCheck | None = None  # found by the page check since the last unlock
 
     @Slot()
     def import_template(self) -> None:
@@ -77,7 +77,13 @@ class VaultTools(QObject):
     @Slot()
     def check_vault(self) -> None:
         if (vault := self._vault()) is not None:
-            check_integrity(self._window, vault, closed_by=self._locked)
+            dialog = check_integrity(self._window, vault, closed_by=self._locked)
+            dialog.search_index_rebuilt.connect(self._search_index_rebuilt)
+
+    def _search_index_rebuilt(self) -> None:
+        if self._damage is QuickCheck.SEARCH_INDEX_DAMAGED:
+            self._damage = None
+            self.refresh_notices()
 
     @Slot()
     def review_retention(self) -> None:
@@ -98,7 +104,7 @@ class VaultTools(QObject):
         is then ignored.
         """
         self.cancel_quick_check()
-        self._damage_found = False
+        self._damage = None
         vault = self._vault()
         if vault is None:
             return
@@ -116,8 +122,8 @@ class VaultTools(QObject):
             if self._quick_check is not check or self._vault() is not vault:
                 return
             self._quick_check = None
-            if result is QuickCheck.DAMAGED:
-                self._damage_found = True
+            if result in (QuickCheck.DAMAGED, QuickCheck.SEARCH_INDEX_DAMAGED):
+                self._damage = result
                 self.refresh_notices()
 
         def failed(error: Exception) -> None:
@@ -136,7 +142,7 @@ class VaultTools(QObject):
     def cancel_quick_check(self) -> None:
         """On lock: stop the page check; whatever it finds is not shown."""
         check, self._quick_check = self._quick_check, None
-        self._damage_found = False
+        self._damage = None
         if check is not None:
             check.cancel()
 
@@ -151,8 +157,8 @@ class VaultTools(QObject):
             self.notices.clear()
             return
         notices: list[tuple[str, str, Callable[[], object]]] = []
-        if self._damage_found:
-            notices.append((damage_text(), _("Check the vault…"), self.check_vault))
+        if self._damage is not None:
+            notices.append((damage_text(self._damage), _("Check the vault…"), self.check_vault))
         backup = backup_reminder_text(vault, today or date.today())
         if backup is not None:
             notices.append((backup, _("Back up now…"), self.back_up))
@@ -163,8 +169,13 @@ class VaultTools(QObject):
         self.notices.set_notices(notices)
 
 
-def damage_text() -> str:
+def damage_text(found: QuickCheck = QuickCheck.DAMAGED) -> str:
     """The notice when the page check after unlock finds damage (plain words, no names)."""
+    if found is QuickCheck.SEARCH_INDEX_DAMAGED:
+        return _(
+            "The search index is damaged, so search may fail. Your notes are not "
+            "affected: Tools \u2192 Check the vault can rebuild the index from them."
+        )
     return _(
         "Part of this vault's database is damaged. Restore the vault from your "
         "latest backup; Tools \u2192 Check the vault gives the details."

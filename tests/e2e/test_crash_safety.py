@@ -112,7 +112,9 @@ def _seq_of(text: str, kind: str) -> int:
 
 
 def check_after_kill(directory: Path, promises: Promises, kdf: KdfParams) -> None:
-    """Every acknowledged write is there and whole; both integrity checks pass."""
+    """Every acknowledged write is there and whole, and search finds what is stored
+    (edits not yet re-indexed when the child died included); both integrity checks
+    pass; and closing the vault leaves no edit waiting to be re-indexed."""
     with Vault.open(directory, PASSPHRASE, kdf=kdf) as vault:
         (person,) = vault.people.list()
         stored = {s.id: s.notes for s in vault.sessions.list_for_person(person.id)}
@@ -126,6 +128,10 @@ def check_after_kill(directory: Path, promises: Promises, kdf: KdfParams) -> Non
             )
         for text in stored.values():
             _seq_of(text, "session")  # unacknowledged rows, if any, are whole too
+        for session_id, text in sorted(stored.items())[-20:]:
+            seq = _seq_of(text, "session")
+            found = [hit.session_id for hit in vault.search(f"session {seq} end")]
+            assert found == [session_id], f"search does not find session {session_id}"
         incidents = {i.id: i.what_happened for i in vault.incidents.list_for_person(person.id)}
         for incident_id, seq in promises.incidents.items():
             assert incident_id in incidents, f"acknowledged incident {incident_id} is gone"
@@ -140,6 +146,9 @@ def check_after_kill(directory: Path, promises: Promises, kdf: KdfParams) -> Non
                 db.close()
         finally:
             access.wipe()
+    with Vault.open(directory, PASSPHRASE, kdf=kdf) as vault:
+        pending = vault._db.scalar("SELECT count(*) FROM search_pending")  # noqa: SLF001
+        assert pending == 0, "closing left edits waiting to be re-indexed"
 
 
 def kill_at_random(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from peerdesk.ui.integrity_dialog import IntegrityDialog
 from peerdesk.ui.stats_dialog import StatisticsDialog
 
 from .conftest import EXISTING_PASSPHRASE
-from .driving import unlock
+from .driving import search, unlock
 
 Find = Callable[..., QWidget]
 TOOLS = (
@@ -219,3 +220,63 @@ def test_a_lock_cancels_the_check_and_drops_what_it_found(
     qtbot.waitUntil(lambda: not shiboken6.isValid(job) or not job.running, timeout=10_000)
     assert shell.notices.texts() == []
     assert not shell.notices.isVisible()
+
+
+@pytest.fixture
+def damaged_search_index(vault_directory: Path, fast_kdf: KdfParams) -> str:
+    """A closed vault whose search index alone is garbled; returns its passphrase."""
+    vault, _code = Vault.create(vault_directory, EXISTING_PASSPHRASE, kdf=fast_kdf)
+    person = vault.people.add("Robin")
+    for n in range(40):
+        vault.sessions.add(person.id, notes=f"Talk {n} about the canteen rota")
+    db = vault._db  # noqa: SLF001 - damage below the store's API
+    block = db.scalar("SELECT id FROM search_index_data WHERE id > 10 ORDER BY length(block) DESC")
+    db.execute(
+        "UPDATE search_index_data SET block = randomblob(length(block)) WHERE id = ?", (block,)
+    )
+    vault.close()
+    return EXISTING_PASSPHRASE
+
+
+def test_a_damaged_search_index_is_rebuilt_from_the_check_dialog(
+    qtbot: QtBot, damaged_search_index: str, shell: AppWindow, by_name: Find
+) -> None:
+    _open(qtbot, shell, by_name)
+    workspace = shell.workspace
+    assert workspace is not None
+    qtbot.waitUntil(
+        lambda: any("search index" in t for t in shell.notices.texts()), timeout=10_000
+    )
+    (text,) = shell.notices.texts()
+    assert "Your notes are not affected" in text
+    # Searching says what is wrong and where to mend it, instead of failing blankly.
+    with qtbot.waitSignal(workspace.search_panel.results_shown, timeout=10_000):
+        workspace.search("canteen")
+    message = by_name(workspace, QLabel, "Search message").text()
+    assert "search index is damaged" in message
+    assert "Check the vault" in message
+
+    qtbot.mouseClick(
+        by_name(shell.notices, QPushButton, "Check the vault…"), Qt.MouseButton.LeftButton
+    )
+    check = _dialog(IntegrityDialog)
+    assert isinstance(check, IntegrityDialog)
+    qtbot.waitUntil(lambda: check.report is not None, timeout=10_000)
+    assert check.problem.text().startswith("Only the search index is damaged.")
+    assert check.rebuild_button.isVisible()
+    if shots := os.environ.get("PEERDESK_SHOTS"):  # for a look at the dialog and notice
+        check.grab().save(f"{shots}/rebuild-offered.png")
+        shell.grab().save(f"{shots}/search-index-notice.png")
+    with qtbot.waitSignal(check.search_index_rebuilt, timeout=30_000):
+        qtbot.mouseClick(check.rebuild_button, Qt.MouseButton.LeftButton)
+    assert check.report is not None
+    assert check.report.ok
+    assert check.result_label.text().startswith("The search index was rebuilt. Everything")
+    assert not check.rebuild_button.isVisible()
+    assert shell.notices.texts() == []  # the notice went with the damage
+    if shots:
+        check.grab().save(f"{shots}/rebuilt.png")
+    check.accept()
+
+    search(qtbot, workspace, "canteen")
+    assert len(workspace.search_panel.hits) == 40
