@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from peerdesk import stats
+from peerdesk.checklists.library import import_template
 from peerdesk.stats import Figure, Metric, Month, Report, StatsFileError
 from peerdesk.stats.csv_file import merge, parse_csv, to_csv
 from peerdesk.stats.figures import (
@@ -431,3 +432,39 @@ def test_reports_are_written_privately_with_month_names(busy_vault: Vault, tmp_p
     with pytest.raises(ValueError, match=r"\.pdf or a \.csv"):
         stats.write_report(tmp_path / "out.txt", figures)
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_an_imported_template_is_named_by_its_title_in_the_pdf(busy_vault: Vault) -> None:
+    source = b"""\
+id = "night-shift-check-in"
+version = 1
+title = "Night shift check-in"
+language = "en"
+purpose = "A short check-in for colleagues on nights."
+sources = ["Active listening (OARS)"]
+
+[[sections]]
+id = "one"
+title = "One"
+
+[[sections.items]]
+id = "a"
+label = "Asked how the shift went"
+guidance = "Open question."
+"""
+    import_template(busy_vault, source, "night-shift-check-in.toml", builtins=[])
+    sessions = busy_vault.sessions.list_for_person(busy_vault.people.list()[0].id)
+    january = [s for s in sessions if s.started_at.month == 1 and s.started_at.year == 2025]
+    for session in january[:5]:
+        busy_vault.checklist_runs.add(session.id, "night-shift-check-in", 1)
+    figures = report(busy_vault)
+    assert figures.figure(Metric.CHECKLIST_RUNS, "night-shift-check-in") == Figure(5, 5)
+
+    titles = stats.template_titles(busy_vault)
+    assert titles["night-shift-check-in"] == "Night shift check-in"
+    assert titles["safety-check"] == stats.template_titles()["safety-check"]
+    pdf_text = pdf_words(stats.report_bytes(figures, ".pdf", titles))
+    assert "Night shift check-in" in pdf_text
+    assert "night-shift-check-in" not in pdf_text
+    # The CSV, which leaves the laptop to be merged, names templates by id only.
+    assert "Night shift" not in to_csv(figures).decode()

@@ -23,9 +23,19 @@ def builtin_templates() -> dict[str, str]:
     return {template_id: title for template_id, (_v, title) in titles.items()}
 
 
-def template_titles() -> dict[str, str]:
-    """Titles to show for template ids; an imported template is shown by its id."""
-    return dict(builtin_templates())
+def template_titles(vault: Vault | None = None) -> dict[str, str]:
+    """Titles to show for template ids: the built-in ones, and ``vault``'s imported ones.
+
+    A template this laptop does not know (in a report merged from other
+    supporters' files, or one whose stored copy cannot be read) shows by its id.
+    """
+    titles = dict(builtin_templates())
+    if vault is not None:
+        from ..checklists.library import TemplateLibrary
+
+        for template in TemplateLibrary.from_vault(vault, builtins=()).current():
+            titles[template.id] = template.title
+    return titles
 
 
 def report_for(vault: Vault, first: Month, last: Month) -> Report:

@@ -96,7 +96,7 @@ class StatisticsDialog(QDialog):
         self.setObjectName("statisticsDialog")
         self.setWindowTitle(_("Programme statistics"))
         self._vault = vault
-        self._titles = template_titles()
+        self._titles = template_titles(vault)
         self.report: Report | None = None
         self.merged = False
 
