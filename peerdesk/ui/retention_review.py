@@ -20,7 +20,6 @@ from datetime import date, timedelta
 
 import shiboken6
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -38,11 +37,14 @@ from ..i18n import _
 from ..paths import APP_NAME
 from ..preferences import RETENTION_DAYS, Preferences
 from ..store import InvalidText, Vault, VaultError
+from ..store.db import Database
 from ..store.models import Person, PersonId
-from ..store.retention import MAX_REASON_CHARS, closed_on, due_on
+from ..store.people import PeopleRepository
+from ..store.retention import MAX_REASON_CHARS, Retention, closed_on, due_on
 from ..timeline import days_text
 from . import dialogs
 from .autosave import date_edit, field_label, to_date, to_qdate
+from .erasure import ErasureDialog, erase
 from .widgets import button, error_text, message_label, plain_label
 
 DEFAULT_KEEP_DAYS = 90
@@ -148,6 +150,7 @@ class RetentionReview(QDialog):
         self._due: list[Person] = []
         self._items: list[QTreeWidgetItem] = []
         self.purged = 0
+        self.erasing: ErasureDialog | None = None
 
         heading = plain_label(_("Closed cases past the retention period"), "paneHeading")
         intro = plain_label(
@@ -287,15 +290,21 @@ class RetentionReview(QDialog):
         ids = [person.id for person in self._due]
         if self._before_purge is not None:
             self._before_purge(ids)
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.purged = self._vault.retention.purge(ids, today=self._today, after_days=self._days)
-        except VaultError as problem:
-            self._say(self.problem, error_text(problem))
+        today, days = self._today, self._days
+
+        def purge(db: Database) -> int:
+            return Retention(db, PeopleRepository(db)).purge(ids, today=today, after_days=days)
+
+        # Overwriting the file takes as long as the vault is big: off this thread.
+        self.erasing = erase(self, self._vault, purge, self._purged)
+
+    def _purged(self, purged: int | None, problem: str | None) -> None:
+        self.erasing = None
+        if problem is not None:
+            self._say(self.problem, problem)
             self.refresh()
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        self.purged = purged or 0
         self.accept()
 
     # -- showing -------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -33,9 +34,11 @@ from ..store.models import (
     SearchHitKind,
     SessionId,
 )
+from ..store.people import PeopleRepository
 from ..store.search import fts_query
 from . import dialogs, shortcuts
 from .autosave import AutosaveEditor
+from .erasure import ErasureDialog, erase
 from .follow_ups import FollowUpsView
 from .people_list import PeopleList, ask_new_person, ask_rename, confirm_delete
 from .person_view import PersonTab, PersonView
@@ -82,6 +85,7 @@ class Workspace(QWidget):
         self._vault = vault
         self._person_view: PersonView | None = None
         self._shown_once = False
+        self._erasing: ErasureDialog | None = None
 
         self.people = PeopleList(vault)
         # Wide enough for "Follow-up overdue (12 days)" without cutting it short.
@@ -310,15 +314,23 @@ class Workspace(QWidget):
         if not confirm_delete(self):
             return
         self._let_go_of([person_id])
-        # The rows go at once; rewriting the file (VACUUM) takes as long as the vault is big.
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self._vault.people.delete(person_id)
-        except VaultError as problem:
-            QGuiApplication.restoreOverrideCursor()
-            dialogs.inform(self, str(problem), problem=True)
-        else:
-            QGuiApplication.restoreOverrideCursor()
+        # Rewriting the file (VACUUM) takes as long as the vault is big: off this thread.
+        self._erasing = erase(
+            self,
+            self._vault,
+            lambda db: PeopleRepository(db).delete(person_id),
+            self._erased,
+        )
+
+    @property
+    def erasing(self) -> bool:
+        """Whether a deletion is still overwriting the vault file."""
+        return self._erasing is not None and shiboken6.isValid(self._erasing)
+
+    def _erased(self, _result: object, problem: str | None) -> None:
+        self._erasing = None
+        if problem is not None:
+            dialogs.inform(self, problem, problem=True)
         self._after_erasure()
 
     def review_retention(self) -> int:

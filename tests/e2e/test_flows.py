@@ -158,6 +158,9 @@ def test_deleting_a_person_leaves_nothing_to_find(
     dialogs.answer_next(True)  # "Delete everything"
     qtbot.keyClick(people, Qt.Key.Key_Delete)
     assert dialogs.pending_answers() == 0
+    workspace = window.workspace
+    assert workspace is not None
+    qtbot.waitUntil(lambda: not workspace.erasing, timeout=10_000)
 
     assert vault.search("zebracrossing") == []
     assert vault.search("Deleteme") == []
@@ -166,8 +169,6 @@ def test_deleting_a_person_leaves_nothing_to_find(
     assert search is not None
     qtbot.keyClicks(search, "zebracrossing")
     qtbot.keyClick(search, Qt.Key.Key_Return)
-    workspace = window.workspace
-    assert workspace is not None
     qtbot.waitUntil(lambda: not workspace.search_panel.searching, timeout=5000)
     assert workspace.search_panel.hits == []
     # Their view is destroyed as soon as control returns to the event loop.

@@ -181,6 +181,8 @@ def test_confirmed_delete_erases_everything_and_logs_only_the_fact(
 
     dialogs.answer_next(True)
     choose_person_action(workspace, by_name, "Delete person…")
+    assert workspace.erasing  # the file is overwritten off the GUI thread
+    qtbot.waitUntil(lambda: not workspace.erasing, timeout=10_000)
 
     assert titles(workspace, by_name) == ["Jo"]
     assert workspace.person_view is None  # nothing of Sam left on screen

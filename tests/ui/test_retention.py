@@ -161,6 +161,7 @@ def test_deleting_from_the_review_erases_them_everywhere(
         assert review.aliases() == [doomed.alias]
         dialogs.answer_next(True)
         review.delete_all()
+        qtbot.waitUntil(lambda: review.erasing is None, timeout=10_000)
 
     retention_review.review_next(confirm_delete)
     assert workspace.review_retention() == 1
@@ -176,7 +177,7 @@ def test_deleting_from_the_review_erases_them_everywhere(
 
 
 def test_deleting_a_person_names_what_goes_and_leaves_no_trace_on_disk(
-    workspace: Workspace, vault: Vault, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, workspace: Workspace, vault: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     doomed, markers = person_with_everything(vault, "menudelete")
     workspace.people.refresh()
@@ -194,6 +195,8 @@ def test_deleting_a_person_names_what_goes_and_leaves_no_trace_on_disk(
     assert "sessions, diary, consents and referrals" in detail
     assert action == "Delete everything"
     assert doomed.alias not in question + detail  # a question never quotes an alias
+    qtbot.waitUntil(lambda: not workspace.erasing, timeout=10_000)
+    assert workspace.people.person(doomed.id) is None
     assert traces(decrypted_disk_bytes(vault), markers) == []
 
 
