@@ -181,3 +181,15 @@ def test_a_one_letter_last_word_matches_whole_words_only(
     sessions.add(robin.id, notes="Kofi brought biscuits")
     assert [h.session_id for h in search(db, "kofi b")] == [kofi.id]
     assert len(search(db, "kofi br")) == 1  # from two letters on, the word completes
+
+
+def test_among_equally_good_matches_the_newest_comes_first(
+    db: Database, sessions: SessionsRepository, robin: Person
+) -> None:
+    older = sessions.add(robin.id, notes="Raised the rota with the manager")
+    newer = sessions.add(robin.id, notes="The rota changed again")
+    dense = sessions.add(robin.id, notes="Rota, rota, rota: nothing else all week")
+    hits = search(db, "rota")
+    assert [h.session_id for h in hits] == [dense.id, newer.id, older.id]
+    assert hits[0].rank == 3
+    assert hits[1].rank == hits[2].rank == 1
