@@ -19,12 +19,11 @@ that gets the dialog, fills it and presses Save or Cancel, the way
 from __future__ import annotations
 
 import collections
-import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
 import shiboken6
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -44,68 +43,13 @@ from ..i18n import _
 from ..paths import APP_NAME
 from ..store import InvalidText, Vault, VaultError
 from ..store.models import Consent, ConsentCategory, ConsentMethod, PersonId, RecipientType
-from ..store.values import check_free_text, check_line
+from ..store.values import check_line
 from ..vocabulary import category_names, service_names
 from .autosave import date_edit, field_label, to_date, to_qdate
-from .note_edit import NoteEdit
+from .consent_fields import NAME_FIELD, PurposeEdit, long_day, method_names, purpose_problem
 from .widgets import button, checkbox, error_text, message_label, note_label, plain_label
 
 DEFAULT_VALID_DAYS = 90
-# A purpose is a sentence or two, and it is printed on referral PDFs; the vault's
-# own cap (16 million characters) is for notes, not for this.
-PURPOSE_MAX_CHARS = 2000
-# Control characters other than tab and line breaks: invisible, and they would
-# travel into a referral PDF. (The vault itself accepts them in free text.)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# How the vault's messages name the recipient field ("Enter the name of the service: …").
-NAME_FIELD = "name of the service"
-
-
-def method_names() -> dict[ConsentMethod, str]:
-    return {ConsentMethod.VERBAL: _("Verbal"), ConsentMethod.WRITTEN: _("Written")}
-
-
-def long_day(day: date) -> str:
-    """A date with its year, as the editors show one ("Tue 4 Mar 2025")."""
-    return QLocale().toString(to_qdate(day), _("ddd d MMM yyyy"))
-
-
-def purpose_problem(text: str) -> str | None:
-    """Why ``text`` cannot be kept as a consent's purpose, or None if it can."""
-    if len(text) > PURPOSE_MAX_CHARS:
-        return _(
-            "The purpose is too long for a consent record: use at most {limit} characters "
-            "(it has {count}). Say in a sentence or two why the information may be shared."
-        ).format(limit=QLocale().toString(PURPOSE_MAX_CHARS), count=QLocale().toString(len(text)))
-    try:
-        check_free_text(text, "purpose")  # the vault's own rule and message
-    except InvalidText as problem:
-        return str(problem)
-    if _CONTROL.search(text):
-        return _(
-            "The purpose contains invisible control characters, usually left by copying "
-            "from another program. Clear the purpose and type it again."
-        )
-    return None
-
-
-class PurposeEdit(NoteEdit):
-    """The purpose: plain text, a few lines, and a paste that cannot be kept is refused whole."""
-
-    def paste_problem(self, incoming: str) -> str | None:
-        cursor = self.textCursor()
-        after = len(self.text()) - len(cursor.selectedText()) + len(incoming)
-        if after > PURPOSE_MAX_CHARS:
-            return _(
-                "That was not pasted: the purpose can be at most {limit} characters. "
-                "What you had typed is unchanged."
-            ).format(limit=QLocale().toString(PURPOSE_MAX_CHARS))
-        if _CONTROL.search(incoming):
-            return _(
-                "That was not pasted: it contains invisible control characters. What you "
-                "had typed is unchanged; type the purpose instead."
-            )
-        return super().paste_problem(incoming)
 
 
 class ConsentDialog(QDialog):

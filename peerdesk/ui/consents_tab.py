@@ -36,7 +36,8 @@ from ..store.models import Consent, ConsentId, ConsentMethod, ConsentStatus, Per
 from ..timeline import SEPARATOR, DateStyle, Row, days_text, isolate, one_line
 from ..vocabulary import category_names, service_names
 from . import dialogs
-from .consent_dialog import long_day, record_consent
+from .consent_dialog import record_consent
+from .consent_fields import long_day
 from .row_list import KEY_ROLE, RowListView, date_style
 from .widgets import button, error_text, plain_label
 

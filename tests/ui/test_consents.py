@@ -33,7 +33,8 @@ from peerdesk.store.models import (
 )
 from peerdesk.ui import consent_dialog, dialogs
 from peerdesk.ui.autosave import to_date, to_qdate
-from peerdesk.ui.consent_dialog import PURPOSE_MAX_CHARS, ConsentDialog
+from peerdesk.ui.consent_dialog import ConsentDialog
+from peerdesk.ui.consent_fields import PURPOSE_MAX_CHARS
 from peerdesk.ui.consents_tab import ConsentsTab
 from peerdesk.ui.row_list import RowListView
 from tests.conftest import HOSTILE_TEXTS, TEN_MB_NOTE
