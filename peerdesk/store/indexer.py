@@ -12,11 +12,6 @@ the vault's own connection waits at most one row's re-index for the write
 lock. :func:`catch_up` does whatever is left when the vault closes, so the old
 words of an edit are erased from the index by the time the vault is locked. A
 crash in between leaves the rows pending; the next unlock catches up.
-
-The same thread also copies the write-ahead log into the database file
-(a checkpoint) while it is idle: the vault's own connection leaves that to it
-(:data:`GUI_AUTOCHECKPOINT_PAGES`), since the copy and its fsync took tens of
-milliseconds on the window's thread once every thousand pages saved.
 """
 
 from __future__ import annotations
@@ -35,9 +30,6 @@ SETTLE_SECONDS = 3.0
 POLL_SECONDS = 1.0
 # After a failed re-index (a full disk, a busy vault), wait this long to try again.
 RETRY_SECONDS = 30.0
-# The vault's own connection checkpoints only past this many pages of log (80 MiB
-# in 4 KiB pages), in case this thread cannot; SQLite's default is 1,000.
-GUI_AUTOCHECKPOINT_PAGES = 20_000
 
 _SETTLED = """SELECT doc FROM search_pending WHERE changed_at <= unixepoch('subsec') - ?
     ORDER BY changed_at LIMIT 1"""
@@ -130,8 +122,6 @@ class Indexer:
                 try:
                     while not self._stopping.is_set() and self._step(db):
                         pass
-                    # PASSIVE: copies what no reader still needs, never waits for a writer.
-                    db.one("PRAGMA wal_checkpoint(PASSIVE)")
                 except VaultError:
                     self._stopping.wait(RETRY_SECONDS)
         finally:

@@ -35,7 +35,7 @@ from .errors import (
 )
 from .fsutil import FILE_MODE, atomic_write, ensure_private_dir, write_error
 from .incidents import IncidentsRepository
-from .indexer import GUI_AUTOCHECKPOINT_PAGES, Indexer, catch_up
+from .indexer import Indexer, catch_up
 from .integrity import IntegrityReport, QuickCheck, quick_check, run_checks
 from .keychain import Keychain
 from .keyslots import (
@@ -114,9 +114,7 @@ class Vault:
         # A vault made before modes existed keeps records.
         stored_mode = db.scalar("SELECT value FROM meta WHERE key = 'mode'")
         self.mode = VaultMode(stored_mode) if stored_mode else VaultMode.RECORDS
-        # Edited notes are re-indexed for search on a connection of its own, and the
-        # write-ahead log is copied into the file there too (its checkpoints).
-        db.execute(f"PRAGMA wal_autocheckpoint = {GUI_AUTOCHECKPOINT_PAGES:d}")
+        # Edited notes are re-indexed for search on a connection of its own.
         self._indexer = Indexer(self.read_access().open_once)
         self._indexer.start()
         self._reader: Reader | None = None

@@ -7,7 +7,6 @@ is locked, the old words are erased from the index too.
 
 from __future__ import annotations
 
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -18,7 +17,7 @@ from peerdesk.store import Vault
 from peerdesk.store import search as search_module
 from peerdesk.store.db import Database
 from peerdesk.store.incidents import IncidentsRepository
-from peerdesk.store.indexer import GUI_AUTOCHECKPOINT_PAGES, Indexer, catch_up, reindex
+from peerdesk.store.indexer import Indexer, catch_up, reindex
 from peerdesk.store.integrity import run_checks
 from peerdesk.store.models import Person, SearchHitKind
 from peerdesk.store.search import search
@@ -194,37 +193,3 @@ def test_among_equally_good_matches_the_newest_comes_first(
     assert [h.session_id for h in hits] == [dense.id, newer.id, older.id]
     assert hits[0].rank == 3
     assert hits[1].rank == hits[2].rank == 1
-
-
-def _wal_frames(folder: Path) -> tuple[int, int]:
-    """(frames in the log, frames already copied into the file), from the WAL index.
-
-    The -shm file holds no content: SQLite's WAL-index header (mxFrame at byte 16)
-    and checkpoint info (nBackfill at byte 96), in native byte order.
-    """
-    shm = (folder / "vault.db-shm").read_bytes()
-    return int.from_bytes(shm[16:20], sys.byteorder), int.from_bytes(shm[96:100], sys.byteorder)
-
-
-def test_the_log_is_copied_into_the_file_off_the_vaults_connection(
-    vault_dir: Path, vault: Vault
-) -> None:
-    """The vault's connection leaves checkpoints to the indexer's thread, which makes
-    them while idle: the window never waits for the copy and its fsync."""
-    assert vault._db.scalar("PRAGMA wal_autocheckpoint") == GUI_AUTOCHECKPOINT_PAGES  # noqa: SLF001
-    vault._indexer.stop()  # noqa: SLF001 - one that polls quickly instead
-    person = vault.people.add(alias="Robin")
-    for n in range(60):
-        vault.sessions.add(person.id, notes=f"note {n} " + "word " * 4000)
-    frames, copied = _wal_frames(vault_dir)
-    assert frames > 1000  # past SQLite's default, yet the vault's connection did not copy
-    assert copied < frames
-    indexer = Indexer(vault.read_access().open_once, poll=0.01)
-    indexer.start()
-    try:
-        deadline = time.monotonic() + 10
-        while _wal_frames(vault_dir)[1] < frames and time.monotonic() < deadline:
-            time.sleep(0.02)
-    finally:
-        indexer.stop()
-    assert _wal_frames(vault_dir)[1] >= frames
