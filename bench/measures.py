@@ -423,11 +423,16 @@ def memory(gen: Generated) -> list[Result]:
 # -- responsiveness -----------------------------------------------------------------------
 
 
+RESPONSIVENESS_ROUNDS = 5
+
+
 def responsiveness(gen: Generated) -> list[Result]:
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from peerdesk.store import Vault
     from peerdesk.store.models import PersonId
+    from peerdesk.ui import collector
     from peerdesk.ui.workspace import Workspace
 
     app = QApplication.instance()
@@ -438,12 +443,15 @@ def responsiveness(gen: Generated) -> list[Result]:
 
     began = ["idle"]  # the phase when the gap began: a stall shows at the next tick
 
+    ticks = [0]
+
     def tick() -> None:
         now = clock.elapsed()
         gap = now - last[0]
         last[0] = now
         gaps[began[0]] = max(gaps.get(began[0], 0.0), float(gap))
         began[0] = phase[0]
+        ticks[0] += 1
 
     probe = QTimer()
     probe.setTimerType(Qt.TimerType.PreciseTimer)
@@ -459,25 +467,38 @@ def responsiveness(gen: Generated) -> list[Result]:
     def step(name: str, action: Callable[[], None], settle_ms: int = 30) -> None:
         phase[0] = name
 
+        done = [-1]
+
         def act() -> None:
             began[0] = name  # the action runs now, in this gap
             action()
+            done[0] = ticks[0]
 
         QTimer.singleShot(0, act)
         run_for(settle_ms)
+        # An action slower than its settling time must still be charged to its own
+        # phase: wait for the tick that ends its gap before the next step begins.
+        while done[0] < 0 or ticks[0] <= done[0]:
+            app.processEvents()
+            time.sleep(0.001)
 
-    with scratch(gen) as copy, open_vault(copy.directory) as vault:
+    def one_round(vault: Vault) -> dict[str, float]:
+        gaps.clear()
+        phase[0] = began[0] = "idle"
         workspace = Workspace(vault)
         workspace.resize(1180, 760)
         workspace.show()
         app.processEvents()
+        collector.settle_after_unlock()  # as the window does once it has unlocked
         clock.start()
+        last[0] = 0
         probe.start()
         run_for(100)
         bar = workspace.people.view.verticalScrollBar()
         for value in range(0, bar.maximum() + 1, max(1, bar.maximum() // 60)):
             step("scroll people list", lambda v=value: bar.setValue(v), 16)
-        step("open person (1,000 sessions)", lambda: workspace.people.select(PersonId(1)), 100)
+        step("open person (1,000 sessions)", lambda: workspace.people.select(PersonId(1)),
+             100)
         view = workspace.person_view
         if view is not None:
             tbar = view.sessions.view.verticalScrollBar()
@@ -498,28 +519,48 @@ def responsiveness(gen: Generated) -> list[Result]:
                         editor._field_changed("notes"),  # noqa: SLF001
                         editor.flush(),
                     ), 20)
-                step("autosave typing", lambda: (editor.notes.set_text(original),
-                                                  editor._field_changed("notes"),  # noqa: SLF001
-                                                  editor.flush()), 20)
+                step("autosave typing", lambda: (
+                    editor.notes.set_text(original),
+                    editor._field_changed("notes"),  # noqa: SLF001
+                    editor.flush(),
+                ), 20)
         probe.stop()
         workspace.close()
         workspace.deleteLater()
         app.processEvents()
+        collector.release_at_lock()
+        return dict(gaps)
+
+    rounds: list[dict[str, float]] = []
+    with scratch(gen) as copy, open_vault(copy.directory) as vault:
+        for _ in range(RESPONSIVENESS_ROUNDS):
+            rounds.append(one_round(vault))
     # The target is for scrolling lists, searching and autosaving (issue 7). Opening a
     # person or a session builds a screen in answer to a click: shown, not judged.
-    opening = {k: v for k, v in gaps.items() if k.startswith("open ")}
-    judged = {k: v for k, v in gaps.items() if k not in opening}
-    worst_phase, worst = max(judged.items(), key=lambda kv: kv[1])
-    detail = ", ".join(f"{k} {v:.0f}" for k, v in judged.items())
-    slowest_open, open_ms = max(opening.items(), key=lambda kv: kv[1])
+    # A longest stall is one sample of a noisy thing (a virtual machine's disk and
+    # scheduler): the result is the median of the rounds' longest, each one shown.
+    judged = [_worst(r, opening=False) for r in rounds]
+    opened = [_worst(r, opening=True) for r in rounds]
+    worst = statistics.median(ms for _phase, ms in judged)
+    open_ms = statistics.median(ms for _phase, ms in opened)
+    phases = [k for k in rounds[0] if not k.startswith("open ")]
+    detail = ", ".join(
+        f"{k} {statistics.median(r.get(k, 0.0) for r in rounds):.0f}" for k in phases
+    )
+    each = ", ".join(f"{ms:.0f} ('{name}')" for name, ms in judged)
     return [
         Result("responsiveness: longest event-loop stall", worst, "ms", "<= 50",
-               worst <= 50, f"scrolling, searching, autosaving; worst in '{worst_phase}'; "
-               f"per phase (ms): {detail}", {"gaps_ms": gaps}),
+               worst <= 50, f"scrolling, searching, autosaving; median of {len(rounds)} "
+               f"rounds' longest: {each}; median per phase (ms): {detail}",
+               {"rounds_ms": rounds}),
         Result("responsiveness: opening a screen (longest stall)", open_ms, "ms", "", None,
-               f"worst: '{slowest_open}'; "
-               + ", ".join(f"{k} {v:.0f}" for k, v in opening.items())),
+               "median of rounds; " + ", ".join(f"{ms:.0f} ('{name}')" for name, ms in opened)),
     ]
+
+
+def _worst(gaps: dict[str, float], *, opening: bool) -> tuple[str, float]:
+    chosen = {k: v for k, v in gaps.items() if k.startswith("open ") == opening}
+    return max(chosen.items(), key=lambda kv: kv[1])
 
 
 __all__ = ["BENCH_KDF", "QUERIES", "Result"]

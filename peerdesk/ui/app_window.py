@@ -36,7 +36,7 @@ from ..i18n import _
 from ..paths import APP_NAME
 from ..preferences import Preferences
 from ..store.vault_mode import VaultMode
-from . import shortcuts
+from . import collector, shortcuts
 from .clipboard import ClipboardGuard
 from .lock_guard import LockGuard
 from .lock_screen import LockScreen
@@ -337,6 +337,7 @@ class AppWindow(QMainWindow):
         self.lock_guard.start()
         self.tools.start_quick_check()  # reads every page, in the background
         self.tools.refresh_notices()
+        collector.settle_after_unlock()  # no collector pauses while typing
         self.unlocked.emit()
 
     def _review_retention(self) -> int:
@@ -456,6 +457,7 @@ class AppWindow(QMainWindow):
                 widget.setParent(None)
                 shiboken6.delete(widget)  # destroyed now, with its undo stacks
         self._toolbar = self._search_field = self._workspace = self._contact_log = None
+        collector.release_at_lock()  # the workspace's objects are garbage now: collect them
         if self._tools is not None:
             self._tools.cancel_quick_check()
         self.notices.clear()
