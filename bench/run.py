@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown measures: {sorted(unknown)}")
     reps = {"startup": 2, "unlock": 3, "paint": 2, "search": 1, "autosave": 10, "export": 2,
-            "backup": 1} if args.quick else {"startup": 7, "unlock": 9, "paint": 5, "search": 5,
+            "backup": 1} if args.quick else {"startup": 15, "unlock": 9, "paint": 5, "search": 5,
                                              "autosave": 60, "export": 5, "backup": 3}
 
     from PySide6.QtWidgets import QApplication
