@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from .db import Database
 from .errors import VaultError
-from .schema import create_search_index
+from .schema import create_search_index, search_rows
 
 # Re-index a row once its text has stood unchanged this long: typing pauses of a
 # second or two (each one an autosave) do not re-index a long note each time.
@@ -34,17 +34,7 @@ RETRY_SECONDS = 30.0
 _SETTLED = """SELECT doc FROM search_pending WHERE changed_at <= unixepoch('subsec') - ?
     ORDER BY changed_at LIMIT 1"""
 
-# The delete erases the old words (secure-delete); the one-page 'merge' writes out
-# FTS5's pending changes before the insert, without which a delete and insert of
-# the same rowid in one transaction corrupts the index (see schema migration 6).
-_REINDEX = {
-    2: """INSERT INTO search_index(rowid, kind, person_id, session_id, notes)
-        SELECT id * 4 + 2, 'session', person_id, id, notes FROM sessions WHERE id = :doc >> 2""",
-    3: """INSERT INTO search_index(rowid, kind, person_id, incident_id, place, what_happened,
-            who_involved, witnesses, impact, evidence_location)
-        SELECT id * 4 + 3, 'incident', person_id, id, place, what_happened, who_involved,
-            witnesses, impact, evidence_location FROM incidents WHERE id = :doc >> 2""",
-}
+_REINDEX = search_rows("search_index", "WHERE id = :doc >> 2")
 
 
 def reindex(db: Database, doc: int) -> None:
@@ -53,6 +43,8 @@ def reindex(db: Database, doc: int) -> None:
         # Read inside the write transaction: no edit can land between this and the commit.
         if db.scalar("SELECT 1 FROM search_pending WHERE doc = ?", (doc,)) is None:
             return  # indexed meanwhile by the other connection, or its row was deleted
+        # The delete erases the old words (secure-delete); the one-page 'merge' writes
+        # out FTS5's pending changes before the insert, as schema migration 6 does.
         db.execute("DELETE FROM search_index WHERE rowid = ?", (doc,))
         db.execute("INSERT INTO search_index(search_index, rank) VALUES ('merge', 1)")
         db.execute(_REINDEX[doc % 4], {"doc": doc})
@@ -120,16 +112,16 @@ class Indexer:
         try:
             while not self._stopping.wait(self._poll):
                 try:
-                    while not self._stopping.is_set() and self._step(db):
-                        pass
+                    self._reindex_settled(db)
                 except VaultError:
                     self._stopping.wait(RETRY_SECONDS)
         finally:
             db.close()
 
-    def _step(self, db: Database) -> bool:
-        doc = db.scalar(_SETTLED, (self._settle,))
-        if doc is None:
-            return False
-        reindex(db, int(doc))
-        return True
+    def _reindex_settled(self, db: Database) -> None:
+        """One row at a time, until none has settled or the thread is asked to stop."""
+        while not self._stopping.is_set():
+            doc = db.scalar(_SETTLED, (self._settle,))
+            if doc is None:
+                return
+            reindex(db, int(doc))

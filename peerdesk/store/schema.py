@@ -147,16 +147,26 @@ _SEARCH_TABLE = """CREATE VIRTUAL TABLE search_index USING fts5(
 )"""
 SEARCH_TABLE = _SEARCH_TABLE  # search.py builds its in-memory index of edits to match
 
-_SEARCH_FILL = (
-    """INSERT INTO search_index(rowid, kind, person_id, alias)
-        SELECT id * 4 + 1, 'person', id, alias FROM people""",
-    """INSERT INTO search_index(rowid, kind, person_id, session_id, notes)
-        SELECT id * 4 + 2, 'session', person_id, id, notes FROM sessions""",
-    """INSERT INTO search_index(rowid, kind, person_id, incident_id, place, what_happened,
-            who_involved, witnesses, impact, evidence_location)
-        SELECT id * 4 + 3, 'incident', person_id, id, place, what_happened, who_involved,
-            witnesses, impact, evidence_location FROM incidents""",
-)
+def search_rows(table: str, where: str = "") -> dict[int, str]:
+    """The statements that copy records' current text into the search table ``table``.
+
+    By kind, as in the rowid (1 alias, 2 session, 3 incident); ``where`` picks the
+    records (``"WHERE id = :doc >> 2"`` for one index row), or all of them. Both
+    arguments are constants of peerdesk's, never anything typed.
+    """
+    return {
+        1: f"""INSERT INTO {table}(rowid, kind, person_id, alias)
+            SELECT id * 4 + 1, 'person', id, alias FROM people {where}""",  # noqa: S608
+        2: f"""INSERT INTO {table}(rowid, kind, person_id, session_id, notes)
+            SELECT id * 4 + 2, 'session', person_id, id, notes FROM sessions {where}""",  # noqa: S608
+        3: f"""INSERT INTO {table}(rowid, kind, person_id, incident_id, place, what_happened,
+                who_involved, witnesses, impact, evidence_location)
+            SELECT id * 4 + 3, 'incident', person_id, id, place, what_happened, who_involved,
+                witnesses, impact, evidence_location FROM incidents {where}""",  # noqa: S608
+    }
+
+
+_SEARCH_FILL = tuple(search_rows("search_index").values())
 
 _SEARCH_TRIGGERS = (
     """CREATE TRIGGER people_search_insert AFTER INSERT ON people BEGIN

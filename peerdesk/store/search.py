@@ -24,7 +24,7 @@ import secrets
 from .db import Database, Row
 from .errors import SearchIndexDamaged, VaultDamaged
 from .models import IncidentId, PersonId, SearchHit, SearchHitKind, SessionId
-from .schema import SEARCH_TABLE
+from .schema import SEARCH_TABLE, search_rows
 
 MATCH_START = "\x02"
 MATCH_END = "\x03"
@@ -123,14 +123,7 @@ _FRESH_SEEN = """CREATE TABLE IF NOT EXISTS temp.search_fresh_seen (
     doc INTEGER PRIMARY KEY, changed_at REAL NOT NULL)"""
 _FRESH_EXISTS = "SELECT 1 FROM temp.sqlite_master WHERE name = 'search_fresh'"
 # The current text of an edited row, by its index rowid (id * 4 + kind).
-_FRESH_ROWS = {
-    2: """INSERT INTO temp.search_fresh(rowid, kind, person_id, session_id, notes)
-        SELECT id * 4 + 2, 'session', person_id, id, notes FROM sessions WHERE id = :doc >> 2""",
-    3: """INSERT INTO temp.search_fresh(rowid, kind, person_id, incident_id, place,
-            what_happened, who_involved, witnesses, impact, evidence_location)
-        SELECT id * 4 + 3, 'incident', person_id, id, place, what_happened, who_involved,
-            witnesses, impact, evidence_location FROM incidents WHERE id = :doc >> 2""",
-}
+_FRESH_ROWS = search_rows("temp.search_fresh", "WHERE id = :doc >> 2")
 
 
 def _words(text: str) -> list[str]:
