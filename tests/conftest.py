@@ -8,6 +8,7 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -55,3 +56,14 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 
     monkeypatch.setattr(tempfile, "tempdir", str(home / "tmp"))
     return home
+
+
+def damage_search_index(db: Any) -> None:
+    """Garble every leaf block of the search index (what a torn write or a bug could
+    do), the same way each time, so that any search which reads the index fails."""
+    db.execute(
+        """UPDATE search_index_data
+            SET block = substr(CAST(replace(hex(zeroblob(length(block))), '0', 'F') AS BLOB),
+                               1, length(block))
+            WHERE id > 10"""
+    )

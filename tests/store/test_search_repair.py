@@ -15,17 +15,9 @@ from peerdesk.store.people import PeopleRepository
 from peerdesk.store.schema import migrate, secure_delete_enabled
 from peerdesk.store.search import search
 from peerdesk.store.sessions import SessionsRepository
-from tests.conftest import FAST_KDF
+from tests.conftest import FAST_KDF, damage_search_index
 
 from .conftest import PASSPHRASE
-
-
-def _damage_search_index(db: Database) -> None:
-    """Garble the largest block of the index, as a torn write or a bug would."""
-    block = db.scalar("SELECT id FROM search_index_data WHERE id > 10 ORDER BY length(block) DESC")
-    db.execute(
-        "UPDATE search_index_data SET block = randomblob(length(block)) WHERE id = ?", (block,)
-    )
 
 
 @pytest.fixture
@@ -43,7 +35,7 @@ def filled(tmp_path: Path) -> Database:
 
 def test_a_damaged_search_index_is_named_and_rebuilt_with_nothing_lost(filled: Database) -> None:
     db = filled
-    _damage_search_index(db)
+    damage_search_index(db)
 
     report = run_checks(db)
     assert not report.ok
@@ -75,7 +67,7 @@ def test_damage_outside_the_search_index_is_not_called_the_index(filled: Databas
     db.execute("PRAGMA foreign_keys = OFF")
     db.execute("DELETE FROM people WHERE id = 1")
     db.execute("PRAGMA foreign_keys = ON")
-    _damage_search_index(db)
+    damage_search_index(db)
     report = run_checks(db)
     assert report.broken_links > 0
     assert report.search_index_problems > 0
@@ -88,7 +80,7 @@ def test_a_vault_with_a_damaged_index_still_opens_and_rebuilds(
 ) -> None:
     person = vault.people.add(alias="Robin")
     vault.sessions.add(person.id, notes="the canteen at lunch")
-    _damage_search_index(vault._db)  # noqa: SLF001 - damage below the store's API
+    damage_search_index(vault._db)  # noqa: SLF001 - damage below the store's API
     vault.close()
 
     again = Vault.open(vault_dir, PASSPHRASE, kdf=FAST_KDF)

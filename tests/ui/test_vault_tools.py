@@ -20,6 +20,7 @@ from peerdesk.ui.app_window import AppWindow
 from peerdesk.ui.backup_dialog import BackupDialog
 from peerdesk.ui.integrity_dialog import IntegrityDialog
 from peerdesk.ui.stats_dialog import StatisticsDialog
+from tests.conftest import damage_search_index
 
 from .conftest import EXISTING_PASSPHRASE
 from .driving import search, unlock
@@ -230,11 +231,7 @@ def damaged_search_index(vault_directory: Path, fast_kdf: KdfParams) -> str:
     person = vault.people.add("Robin")
     for n in range(40):
         vault.sessions.add(person.id, notes=f"Talk {n} about the canteen rota")
-    db = vault._db  # noqa: SLF001 - damage below the store's API
-    block = db.scalar("SELECT id FROM search_index_data WHERE id > 10 ORDER BY length(block) DESC")
-    db.execute(
-        "UPDATE search_index_data SET block = randomblob(length(block)) WHERE id = ?", (block,)
-    )
+    damage_search_index(vault._db)  # noqa: SLF001 - damage below the store's API
     vault.close()
     return EXISTING_PASSPHRASE
 
