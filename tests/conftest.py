@@ -7,6 +7,8 @@ import os
 # Set before anything imports Qt, so every test run is offscreen wherever it runs.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+import gc  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -38,6 +40,14 @@ def fast_kdf() -> KdfParams:
 @pytest.fixture(params=sorted(HOSTILE_TEXTS), ids=sorted(HOSTILE_TEXTS))
 def hostile_text(request: pytest.FixtureRequest) -> str:
     return HOSTILE_TEXTS[request.param]
+
+
+@pytest.fixture(autouse=True)
+def unfrozen_collector() -> Iterator[None]:
+    """An unlock freezes what it built out of garbage collections until its lock
+    (peerdesk.ui.collector); a test that ends unlocked must not leave that behind."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)
